@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every check and test of switchboard. It installs what the tests need,
+# so it works on a fresh Debian machine with Go: this is the command the
+# README names and .ci/run calls.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export PATH="$PATH:$(go env GOPATH)/bin"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "tools"
+if ! command -v staticcheck >/dev/null 2>&1; then
+	go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+fi
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+step "go vet"
+go vet ./...
+(cd bench && go vet ./...)
+
+step "staticcheck"
+staticcheck ./...
+(cd bench && staticcheck ./...)
+
+step "go test"
+go test -race -count=1 ./...
+# Benchmarks run once each so they cannot rot; numbers come from bench/README.md.
+go test -count=1 -run '^$' -bench . -benchtime 1x ./sip/... >/dev/null
+(cd bench && go test -count=1 ./... && go test -count=1 -run '^$' -bench . -benchtime 1x ./... >/dev/null)

@@ -1,0 +1,185 @@
+package sip
+
+// HeaderType is the canonical identity of a header name, whatever its case
+// or compact form. Headers switchboard does not know are HdrOther and keep
+// their name as received.
+type HeaderType uint8
+
+// Known header types. The order is not significant.
+const (
+	HdrOther HeaderType = iota
+	HdrVia
+	HdrFrom
+	HdrTo
+	HdrCallID
+	HdrCSeq
+	HdrMaxForwards
+	HdrContact
+	HdrRoute
+	HdrRecordRoute
+	HdrPath
+	HdrContentLength
+	HdrContentType
+	HdrContentEncoding
+	HdrContentDisposition
+	HdrExpires
+	HdrMinExpires
+	HdrAuthorization
+	HdrProxyAuthorization
+	HdrWWWAuthenticate
+	HdrProxyAuthenticate
+	HdrSupported
+	HdrRequire
+	HdrProxyRequire
+	HdrUnsupported
+	HdrAllow
+	HdrAllowEvents
+	HdrEvent
+	HdrSubscriptionState
+	HdrAccept
+	HdrAcceptContact
+	HdrRejectContact
+	HdrRequestDisposition
+	HdrUserAgent
+	HdrServer
+	HdrPAssertedIdentity
+	HdrPPreferredIdentity
+	HdrRemotePartyID
+	HdrDiversion
+	HdrReferTo
+	HdrReferredBy
+	HdrSubject
+	HdrSessionExpires
+	HdrMinSE
+	HdrIdentity
+	HdrDate
+	HdrRetryAfter
+	HdrPrivacy
+	HdrReason
+	numHeaderTypes
+)
+
+// headerNames holds the canonical spelling used when switchboard writes a
+// header itself.
+var headerNames = [numHeaderTypes]string{
+	HdrVia:                "Via",
+	HdrFrom:               "From",
+	HdrTo:                 "To",
+	HdrCallID:             "Call-ID",
+	HdrCSeq:               "CSeq",
+	HdrMaxForwards:        "Max-Forwards",
+	HdrContact:            "Contact",
+	HdrRoute:              "Route",
+	HdrRecordRoute:        "Record-Route",
+	HdrPath:               "Path",
+	HdrContentLength:      "Content-Length",
+	HdrContentType:        "Content-Type",
+	HdrContentEncoding:    "Content-Encoding",
+	HdrContentDisposition: "Content-Disposition",
+	HdrExpires:            "Expires",
+	HdrMinExpires:         "Min-Expires",
+	HdrAuthorization:      "Authorization",
+	HdrProxyAuthorization: "Proxy-Authorization",
+	HdrWWWAuthenticate:    "WWW-Authenticate",
+	HdrProxyAuthenticate:  "Proxy-Authenticate",
+	HdrSupported:          "Supported",
+	HdrRequire:            "Require",
+	HdrProxyRequire:       "Proxy-Require",
+	HdrUnsupported:        "Unsupported",
+	HdrAllow:              "Allow",
+	HdrAllowEvents:        "Allow-Events",
+	HdrEvent:              "Event",
+	HdrSubscriptionState:  "Subscription-State",
+	HdrAccept:             "Accept",
+	HdrAcceptContact:      "Accept-Contact",
+	HdrRejectContact:      "Reject-Contact",
+	HdrRequestDisposition: "Request-Disposition",
+	HdrUserAgent:          "User-Agent",
+	HdrServer:             "Server",
+	HdrPAssertedIdentity:  "P-Asserted-Identity",
+	HdrPPreferredIdentity: "P-Preferred-Identity",
+	HdrRemotePartyID:      "Remote-Party-ID",
+	HdrDiversion:          "Diversion",
+	HdrReferTo:            "Refer-To",
+	HdrReferredBy:         "Referred-By",
+	HdrSubject:            "Subject",
+	HdrSessionExpires:     "Session-Expires",
+	HdrMinSE:              "Min-SE",
+	HdrIdentity:           "Identity",
+	HdrDate:               "Date",
+	HdrRetryAfter:         "Retry-After",
+	HdrPrivacy:            "Privacy",
+	HdrReason:             "Reason",
+}
+
+// String returns the canonical header name, or "" for HdrOther.
+func (t HeaderType) String() string {
+	if t >= numHeaderTypes {
+		return ""
+	}
+	return headerNames[t]
+}
+
+// compactForms maps the RFC 3261 §7.3.3 (and extension) one-letter names.
+var compactForms = [26]HeaderType{
+	'a' - 'a': HdrAcceptContact,
+	'b' - 'a': HdrReferredBy,
+	'c' - 'a': HdrContentType,
+	'd' - 'a': HdrRequestDisposition,
+	'e' - 'a': HdrContentEncoding,
+	'f' - 'a': HdrFrom,
+	'i' - 'a': HdrCallID,
+	'j' - 'a': HdrRejectContact,
+	'k' - 'a': HdrSupported,
+	'l' - 'a': HdrContentLength,
+	'm' - 'a': HdrContact,
+	'o' - 'a': HdrEvent,
+	'r' - 'a': HdrReferTo,
+	's' - 'a': HdrSubject,
+	't' - 'a': HdrTo,
+	'u' - 'a': HdrAllowEvents,
+	'v' - 'a': HdrVia,
+	'x' - 'a': HdrSessionExpires,
+	'y' - 'a': HdrIdentity,
+}
+
+// longestHeaderName bounds the names worth looking up.
+const longestHeaderName = len("P-Preferred-Identity")
+
+// headerByName maps lower-case full names to their type.
+var headerByName = func() map[string]HeaderType {
+	m := make(map[string]HeaderType, numHeaderTypes)
+	for t := HdrOther + 1; t < numHeaderTypes; t++ {
+		m[toLowerASCII(headerNames[t])] = t
+	}
+	return m
+}()
+
+func toLowerASCII(s string) string {
+	b := []byte(s)
+	for i := range b {
+		b[i] = lower(b[i])
+	}
+	return string(b)
+}
+
+// LookupHeader returns the type of a header name as received, matching case
+// and compact forms.
+func LookupHeader(name string) HeaderType {
+	if len(name) == 1 {
+		c := lower(name[0])
+		if c >= 'a' && c <= 'z' {
+			return compactForms[c-'a']
+		}
+		return HdrOther
+	}
+	if len(name) > longestHeaderName {
+		return HdrOther
+	}
+	var buf [longestHeaderName]byte
+	for i := 0; i < len(name); i++ {
+		buf[i] = lower(name[i])
+	}
+	// The map index with a converted byte slice does not allocate.
+	return headerByName[string(buf[:len(name)])]
+}
