@@ -121,27 +121,32 @@ func (t HeaderType) String() string {
 }
 
 // compactForms maps the RFC 3261 §7.3.3 (and extension) one-letter names.
-var compactForms = [26]HeaderType{
-	'a' - 'a': HdrAcceptContact,
-	'b' - 'a': HdrReferredBy,
-	'c' - 'a': HdrContentType,
-	'd' - 'a': HdrRequestDisposition,
-	'e' - 'a': HdrContentEncoding,
-	'f' - 'a': HdrFrom,
-	'i' - 'a': HdrCallID,
-	'j' - 'a': HdrRejectContact,
-	'k' - 'a': HdrSupported,
-	'l' - 'a': HdrContentLength,
-	'm' - 'a': HdrContact,
-	'o' - 'a': HdrEvent,
-	'r' - 'a': HdrReferTo,
-	's' - 'a': HdrSubject,
-	't' - 'a': HdrTo,
-	'u' - 'a': HdrAllowEvents,
-	'v' - 'a': HdrVia,
-	'x' - 'a': HdrSessionExpires,
-	'y' - 'a': HdrIdentity,
-}
+var compactForms = func() (t [26]HeaderType) {
+	for c, h := range map[byte]HeaderType{
+		'a': HdrAcceptContact,
+		'b': HdrReferredBy,
+		'c': HdrContentType,
+		'd': HdrRequestDisposition,
+		'e': HdrContentEncoding,
+		'f': HdrFrom,
+		'i': HdrCallID,
+		'j': HdrRejectContact,
+		'k': HdrSupported,
+		'l': HdrContentLength,
+		'm': HdrContact,
+		'o': HdrEvent,
+		'r': HdrReferTo,
+		's': HdrSubject,
+		't': HdrTo,
+		'u': HdrAllowEvents,
+		'v': HdrVia,
+		'x': HdrSessionExpires,
+		'y': HdrIdentity,
+	} {
+		t[c-'a'] = h
+	}
+	return t
+}()
 
 // longestHeaderName bounds the names worth looking up.
 const longestHeaderName = len("P-Preferred-Identity")

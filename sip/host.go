@@ -45,24 +45,6 @@ func isIPv6(s string) bool {
 	return err == nil && a.Is6() && a.Zone() == ""
 }
 
-// scanPort scans ":port" at s[i] if present and returns the port (0 when
-// absent) and where it ends.
-func scanPort(s string, i int) (port, end int, err error) {
-	if i >= len(s) || s[i] != ':' {
-		return 0, i, nil
-	}
-	start := i + 1
-	end = start
-	for end < len(s) && isDigit(s[end]) {
-		end++
-	}
-	n, ok := parseUint(s[start:end], 65535)
-	if !ok {
-		return 0, start, errorAt(start, "invalid port")
-	}
-	return int(n), end, nil
-}
-
 // HostEqual compares two hosts as RFC 3261 §19.1.4 does: without case, and
 // IP addresses by value, so "[::ffff:192.0.2.2]" equals "192.0.2.2"
 // (RFC 5118 §4.9).

@@ -34,12 +34,11 @@ func init() {
 	set("&=+$,", classPassword)
 }
 
-func isToken(c byte) bool      { return charClass[c]&classToken != 0 }
-func isWordChar(c byte) bool   { return charClass[c]&classWord != 0 }
-func isAlnum(c byte) bool      { return charClass[c]&classAlnum != 0 }
-func isUnreserved(c byte) bool { return charClass[c]&classUnreserved != 0 }
-func isDigit(c byte) bool      { return c >= '0' && c <= '9' }
-func isWS(c byte) bool         { return c == ' ' || c == '\t' }
+func isToken(c byte) bool    { return charClass[c]&classToken != 0 }
+func isWordChar(c byte) bool { return charClass[c]&classWord != 0 }
+func isAlnum(c byte) bool    { return charClass[c]&classAlnum != 0 }
+func isDigit(c byte) bool    { return c >= '0' && c <= '9' }
+func isWS(c byte) bool       { return c == ' ' || c == '\t' }
 
 func isHex(c byte) bool {
 	return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'

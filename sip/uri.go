@@ -193,10 +193,13 @@ func scanURIHost(s string, i int) (int, error) {
 	if i < len(s) && s[i] == '[' {
 		return scanIPv6Reference(s, i)
 	}
+	// '_' is outside RFC 3261's hostname, but container and SRV-style names
+	// carry it and OpenSIPS accepts it; refusing it would only refuse
+	// traffic that every other hop routes.
 	start, label, top := i, i, i
 	for ; i < len(s); i++ {
 		c := s[i]
-		if isAlnum(c) || c == '-' || c == '_' { // '_' is lenient, see below
+		if isAlnum(c) || c == '-' || c == '_' {
 			continue
 		}
 		if c != '.' {
@@ -234,9 +237,6 @@ func scanURIHost(s string, i int) (int, error) {
 			return start, errorAt(start, "invalid IPv4 address")
 		}
 	}
-	// '_' is outside RFC 3261's hostname, but container and SRV-style names
-	// carry it and OpenSIPS accepts it; rejecting it would only refuse
-	// traffic that every other hop routes.
 	return i, nil
 }
 

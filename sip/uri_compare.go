@@ -39,9 +39,11 @@ func equalSIPURI(u, v *URI) bool {
 		equalURIHeaders(u.Headers, v.Headers)
 }
 
-// equalURIHost compares hosts without case, and IP literals by value: an
-// IPv4-mapped IPv6 reference such as [::ffff:192.0.2.2] equals 192.0.2.2,
-// which RFC 5118 §4.9 asks for. Unlike HostEqual it only hands netip what
+// equalURIHost compares hosts without case, and IP literals by value, so
+// "[2001:DB8::10]" equals "[2001:db8:0::10]". An IPv4-mapped IPv6
+// reference such as [::ffff:192.0.2.2] (RFC 5118 §4.9) equals 192.0.2.2:
+// RFC 4291 §2.5.5.2 makes it the same IPv4 node; §19.1.4 does not say, so
+// this is our reading. Unlike HostEqual (host.go) it only hands netip what
 // can be an IP literal, so comparing host names never allocates an error.
 func equalURIHost(a, b string) bool {
 	if EqualFold(a, b) {
