@@ -27,7 +27,7 @@ func (m *Msg) Check() error {
 			return err
 		}
 	}
-	if _, err := m.Vias(); err != nil {
+	if err := m.scanVias(nil); err != nil {
 		return err
 	}
 	if m.Count(HdrVia) == 0 {

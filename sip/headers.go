@@ -68,29 +68,36 @@ func (m *Msg) Vias() ([]Via, error) {
 	c := &m.cache.vias
 	if !c.done {
 		c.done = true
-		for hi := range m.headers {
-			h := &m.headers[hi]
-			if h.Type != HdrVia {
-				continue
-			}
-			if h.Value == "" {
-				c.err = headerError(h, errorAt(0, "empty Via"))
-				break
-			}
-			for i := 0; i < len(h.Value); {
-				v, next, err := parseViaParm(h.Value, i)
-				if err != nil {
-					c.err = headerError(h, err)
-					return c.val, c.err
-				}
-				v.Start += h.ValueStart
-				v.End += h.ValueStart
-				c.val = append(c.val, v)
-				i = next
-			}
-		}
+		c.err = m.scanVias(func(v *Via) { c.val = append(c.val, *v) })
 	}
 	return c.val, c.err
+}
+
+// scanVias parses every via-parm and hands each to keep, which may be nil
+// when only validity matters (Check): then nothing is stored.
+func (m *Msg) scanVias(keep func(*Via)) error {
+	for hi := range m.headers {
+		h := &m.headers[hi]
+		if h.Type != HdrVia {
+			continue
+		}
+		if h.Value == "" {
+			return headerError(h, errorAt(0, "empty Via"))
+		}
+		for i := 0; i < len(h.Value); {
+			v, next, err := parseViaParm(h.Value, i)
+			if err != nil {
+				return headerError(h, err)
+			}
+			if keep != nil {
+				v.Start += h.ValueStart
+				v.End += h.ValueStart
+				keep(&v)
+			}
+			i = next
+		}
+	}
+	return nil
 }
 
 // From returns the From header.
