@@ -10,6 +10,12 @@ export PATH="$PATH:$(go env GOPATH)/bin"
 step() { printf '\n== %s\n' "$*"; }
 
 step "tools"
+# Debian packages the tests use: m4 renders the stock OpenSIPS .m4 configs.
+need=()
+command -v m4 >/dev/null 2>&1 || need+=(m4)
+if [ ${#need[@]} -gt 0 ]; then
+	apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+fi
 if ! command -v staticcheck >/dev/null 2>&1; then
 	go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 fi

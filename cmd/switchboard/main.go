@@ -1,8 +1,9 @@
 // Command switchboard is a SIP server that runs OpenSIPS routing scripts.
 //
-// Until the script engine and transports land, it parses SIP messages:
+// Until the transports land, it checks scripts and parses SIP messages:
 //
-//	switchboard -dump FILE   parse FILE as one datagram and print its structure
+//	switchboard -c -f opensips.cfg [-p "m4 -DENABLE_TCP"]   check a script, print every error
+//	switchboard -dump FILE                                  parse FILE as one datagram and print its structure
 package main
 
 import (
@@ -11,14 +12,21 @@ import (
 	"io"
 	"os"
 
+	"switchboard/core"
 	"switchboard/sip"
 )
 
 func main() {
 	dump := flag.String("dump", "", "parse a SIP message `file` (one datagram) and print its structure")
+	check := flag.Bool("c", false, "check the script and exit: 0 when it is valid, else every error is printed")
+	cfgFile := flag.String("f", "", "the routing script `file` (opensips.cfg)")
+	preproc := flag.String("p", "", "pipe the script through this preprocessor `command` first (e.g. m4)")
 	flag.Parse()
+	if *check {
+		os.Exit(checkScript(*cfgFile, *preproc))
+	}
 	if *dump == "" {
-		fmt.Fprintln(os.Stderr, "switchboard: the server is not built yet; use -dump FILE to parse a message")
+		fmt.Fprintln(os.Stderr, "switchboard: the server is not built yet; use -c -f FILE to check a script or -dump FILE to parse a message")
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -82,4 +90,18 @@ func dumpTyped(w io.Writer, m *sip.Msg) {
 	fmt.Fprintf(w, "from     %q tag=%q\n", from.URI.Raw, from.Tag())
 	fmt.Fprintf(w, "to       %q tag=%q\n", to.URI.Raw, to.Tag())
 	fmt.Fprintf(w, "call-id  %q\ncseq     %d %s\n", callID, cseq.Seq, cseq.Method)
+}
+
+// checkScript is -c: load and compile the script, print every error.
+func checkScript(path, preprocessor string) int {
+	if path == "" {
+		fmt.Fprintln(os.Stderr, "switchboard: -c needs -f FILE")
+		return 2
+	}
+	if _, err := core.Load(path, core.LoadOptions{Preprocessor: preprocessor}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Fprintf(os.Stderr, "switchboard: %s is valid\n", path)
+	return 0
 }

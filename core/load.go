@@ -1,0 +1,84 @@
+package core
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"switchboard/script"
+	"switchboard/script/ast"
+)
+
+// LoadOptions say how to read a script.
+type LoadOptions struct {
+	// Preprocessor is a shell command the main file is piped through
+	// before parsing (opensips -p "m4 -DENABLE_TCP"); included files are
+	// read as they are, as OpenSIPS does.
+	Preprocessor string
+	// Logger receives the script's runtime errors.
+	Logger *slog.Logger
+}
+
+// Loaded is a script read, checked and compiled, with the core
+// parameters it set.
+type Loaded struct {
+	Program *script.Program
+	Config  Config
+	Script  *ast.Script
+}
+
+// Load reads the script at path (with its include_file/import_file
+// files), checks it against the compiled-in modules and compiles it. The
+// error lists every problem found, each at file:line:col.
+func Load(path string, opts LoadOptions) (*Loaded, error) {
+	main, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	read := func(name string) ([]byte, error) {
+		data, err := os.ReadFile(name)
+		if err != nil || opts.Preprocessor == "" {
+			return data, err
+		}
+		if abs, _ := filepath.Abs(name); abs != main {
+			return data, nil
+		}
+		return preprocess(opts.Preprocessor, data)
+	}
+	s, err := script.LoadWith(path, read)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(s, opts)
+}
+
+// Compile checks and compiles a parsed script.
+func Compile(s *ast.Script, opts LoadOptions) (*Loaded, error) {
+	l := &Loaded{Config: DefaultConfig(), Script: s}
+	prog, err := script.Compile(s, script.Options{
+		Registry:   Modules,
+		CoreParams: l.Config.setters(),
+		Logger:     opts.Logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	l.Program = prog
+	return l, nil
+}
+
+// preprocess pipes src through a shell command and returns its output.
+func preprocess(command string, src []byte) ([]byte, error) {
+	cmd := exec.Command("/bin/sh", "-c", command)
+	cmd.Stdin = bytes.NewReader(src)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("preprocessor %q: %v: %s", command, err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	return out, nil
+}

@@ -1,0 +1,129 @@
+package core
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"switchboard/script/ast"
+)
+
+// Config holds the core parameters of a script (log_level=3 ...). Only
+// parameters the core acts on are here; the others OpenSIPS knows are
+// reported as not supported by the script check.
+type Config struct {
+	LogLevel       int // OpenSIPS levels: -3 alert ... 4 debug
+	XLogLevel      int
+	StderrEnabled  bool
+	SyslogEnabled  bool
+	SyslogFacility string
+	SyslogName     string
+	MaxWhileLoops  int
+	ModulePath     string // mpath: accepted; modules are compiled in
+}
+
+// DefaultConfig is what a script that sets nothing gets (OpenSIPS's
+// defaults: log_level 2, stderror off, syslog on).
+func DefaultConfig() Config {
+	return Config{LogLevel: 2, XLogLevel: 2, SyslogEnabled: true, SyslogFacility: "LOG_DAEMON", SyslogName: "switchboard"}
+}
+
+// setters returns the global parameters the core implements, writing into
+// cfg.
+func (cfg *Config) setters() map[string]func(p *ast.GlobalParam) error {
+	return map[string]func(p *ast.GlobalParam) error{
+		"log_level":        intParam(&cfg.LogLevel, -3, 4),
+		"xlog_level":       intParam(&cfg.XLogLevel, -3, 4),
+		"stderror_enabled": boolParam(&cfg.StderrEnabled),
+		"log_stderror":     boolParam(&cfg.StderrEnabled), // the pre-3.x name
+		"syslog_enabled":   boolParam(&cfg.SyslogEnabled),
+		"syslog_facility":  func(p *ast.GlobalParam) error { return facilityParam(cfg, p) },
+		"log_facility":     func(p *ast.GlobalParam) error { return facilityParam(cfg, p) },
+		"syslog_name":      stringParam(&cfg.SyslogName),
+		"log_name":         stringParam(&cfg.SyslogName),
+		"mpath":            stringParam(&cfg.ModulePath),
+	}
+}
+
+func oneWord(p *ast.GlobalParam) (string, error) {
+	if len(p.Value) != 1 {
+		return "", fmt.Errorf("expects one value, got %q", p.ValueText())
+	}
+	return p.Value[0].Text, nil
+}
+
+func intParam(dst *int, min, max int) func(p *ast.GlobalParam) error {
+	return func(p *ast.GlobalParam) error {
+		w, err := oneWord(p)
+		if err != nil {
+			return err
+		}
+		n, err := strconv.Atoi(w)
+		if err != nil || n < min || n > max {
+			return fmt.Errorf("expects a number from %d to %d, got %q", min, max, w)
+		}
+		*dst = n
+		return nil
+	}
+}
+
+func boolParam(dst *bool) func(p *ast.GlobalParam) error {
+	return func(p *ast.GlobalParam) error {
+		w, err := oneWord(p)
+		if err != nil {
+			return err
+		}
+		switch strings.ToLower(w) {
+		case "yes", "on", "true", "1":
+			*dst = true
+		case "no", "off", "false", "0":
+			*dst = false
+		default:
+			return fmt.Errorf("expects yes or no, got %q", w)
+		}
+		return nil
+	}
+}
+
+func stringParam(dst *string) func(p *ast.GlobalParam) error {
+	return func(p *ast.GlobalParam) error {
+		w, err := oneWord(p)
+		*dst = w
+		return err
+	}
+}
+
+// facilities are the syslog facilities OpenSIPS accepts.
+var facilities = []string{"LOG_KERN", "LOG_USER", "LOG_MAIL", "LOG_DAEMON", "LOG_AUTH", "LOG_SYSLOG",
+	"LOG_LPR", "LOG_NEWS", "LOG_UUCP", "LOG_CRON", "LOG_AUTHPRIV", "LOG_FTP", "LOG_LOCAL0", "LOG_LOCAL1",
+	"LOG_LOCAL2", "LOG_LOCAL3", "LOG_LOCAL4", "LOG_LOCAL5", "LOG_LOCAL6", "LOG_LOCAL7"}
+
+func facilityParam(cfg *Config, p *ast.GlobalParam) error {
+	w, err := oneWord(p)
+	if err != nil {
+		return err
+	}
+	for _, f := range facilities {
+		if strings.EqualFold(f, w) {
+			cfg.SyslogFacility = f
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown syslog facility %q", w)
+}
+
+// SlogLevel maps an OpenSIPS log level onto slog's: L_ALERT(-3) .. L_ERR(-1)
+// are errors, L_WARN(1) warnings, L_NOTICE(2) and L_INFO(3) info, L_DBG(4)
+// debug.
+func SlogLevel(level int) slog.Level {
+	switch {
+	case level <= -1:
+		return slog.LevelError
+	case level == 0 || level == 1:
+		return slog.LevelWarn
+	case level <= 3:
+		return slog.LevelInfo
+	}
+	return slog.LevelDebug
+}
