@@ -63,6 +63,12 @@ func (m *Msg) SetRequestURI(uri string) {
 	m.edits.requestURI, m.edits.hasRequestURI = uri, true
 }
 
+// ResetRequestURI forgets a Request-URI set by SetRequestURI (OpenSIPS
+// revert_uri): the request is written out with the one it came with.
+func (m *Msg) ResetRequestURI() {
+	m.edits.requestURI, m.edits.hasRequestURI = "", false
+}
+
 // NewRequestURI returns the Request-URI the message will be written out
 // with: the one set by SetRequestURI, or the received one.
 func (m *Msg) NewRequestURI() string {
