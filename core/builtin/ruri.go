@@ -158,10 +158,8 @@ func ruriFunctions() []engine.Function {
 			})
 		}},
 		{Name: "revert_uri", Run: func(ctx *engine.Context, _ []engine.Arg) int {
-			// sip.Msg cannot forget an override; setting the received
-			// Request-URI back writes the same bytes.
-			if ctx.Msg != nil && ctx.Msg.IsRequest() {
-				ctx.Msg.SetRequestURI(ctx.Msg.RequestURIString())
+			if ctx.Msg != nil {
+				ctx.Msg.ResetRequestURI()
 			}
 			return 1
 		}},
