@@ -236,7 +236,7 @@ func (c *compiler) routeArg(spec engine.ArgSpec, name string, pos ast.Pos, where
 func (c *compiler) formatArg(lit *ast.StringLit, spec engine.ArgSpec, where func() string) argEval {
 	f, err := c.pv.ParseFormat(lit.Value)
 	if err != nil {
-		c.errorf(lit.Pos, "%s: %v", where(), err)
+		c.pvError(lit.Pos, where(), err)
 		return nil
 	}
 	if text, ok := f.Constant(); ok {

@@ -1,12 +1,14 @@
 package script
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 
 	"switchboard/engine"
 	"switchboard/script/ast"
 	"switchboard/script/pv"
+	"switchboard/script/surface"
 )
 
 func constExpr(v engine.Value) expr { return func(*engine.Context) engine.Value { return v } }
@@ -75,7 +77,7 @@ func (c *compiler) pvRead(p *ast.PVar) expr {
 func (c *compiler) pvSpec(p *ast.PVar) *pv.Spec {
 	spec, n, err := c.pv.ParsePV(p.Raw)
 	if err != nil {
-		c.errorf(p.Pos, "%v", err)
+		c.pvError(p.Pos, "", err)
 		return nil
 	}
 	if n != len(p.Raw) {
@@ -337,4 +339,21 @@ func (c *compiler) assign(s *ast.AssignStmt) action {
 		}
 		return set(ctx, v, true)
 	}
+}
+
+// pvError reports a pseudo-variable error at pos, prefixed by where (a
+// function argument). A PV OpenSIPS has but this binary does not is not
+// supported rather than unknown.
+func (c *compiler) pvError(pos ast.Pos, where string, err error) {
+	if where != "" {
+		where += ": "
+	}
+	var unknown *pv.UnknownError
+	if errors.As(err, &unknown) {
+		if mod, ok := surface.PVModule(unknown.Name); ok {
+			c.errorf(pos, "%snot supported: $%s (module %s)", where, unknown.Name, mod)
+			return
+		}
+	}
+	c.errorf(pos, "%s%v", where, err)
 }

@@ -1,82 +1,21 @@
 package builtin
 
 import (
-	"fmt"
-	"math/bits"
-	"strings"
-	"sync"
-
 	"switchboard/engine"
 )
 
-// MaxFlags is how many distinct names each flag kind may have: the width
-// of engine.Context.Flags. OpenSIPS allows 32 (flag_t is 32 bits); a
-// script that fits OpenSIPS fits here.
-const MaxFlags = 64
-
-// flagTable gives each flag name a bit the first time it is seen, like
-// OpenSIPS's get_flag_id_by_name. Numbers are names too: in OpenSIPS 3
-// setflag(3) is the flag named "3", not bit 3. The table is shared by all
-// scripts a process loads, so a reload keeps the bits that modules
-// (usrloc's nat_bflag...) already resolved.
-type flagTable struct {
-	kind  string
-	mu    sync.Mutex
-	bits  map[string]uint64
-	names []string // by bit index
-}
-
-var (
-	msgFlags    = &flagTable{kind: "message flag", bits: map[string]uint64{}}
-	branchFlags = &flagTable{kind: "branch flag", bits: map[string]uint64{}}
-)
-
-func (t *flagTable) bit(name string) (uint64, error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return 0, fmt.Errorf("empty %s name", t.kind)
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if b, ok := t.bits[name]; ok {
-		return b, nil
-	}
-	if len(t.names) >= MaxFlags {
-		return 0, fmt.Errorf("too many %ss: %q would be number %d, at most %d names are allowed",
-			t.kind, name, len(t.names)+1, MaxFlags)
-	}
-	b := uint64(1) << len(t.names)
-	t.bits[name] = b
-	t.names = append(t.names, name)
-	return b, nil
-}
-
-func (t *flagTable) list(mask uint64) []string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	var out []string
-	for mask != 0 {
-		i := bits.TrailingZeros64(mask)
-		mask &^= 1 << i
-		if i < len(t.names) {
-			out = append(out, t.names[i])
-		}
-	}
-	return out
-}
-
 // MsgFlag returns the bit of the message flag called name, giving it one
 // if it is new. Modules use it for flag-valued parameters.
-func MsgFlag(name string) (uint64, error) { return msgFlags.bit(name) }
+func MsgFlag(name string) (uint64, error) { return engine.MsgFlags.Bit(name) }
 
 // BranchFlag is MsgFlag for branch flags.
-func BranchFlag(name string) (uint64, error) { return branchFlags.bit(name) }
+func BranchFlag(name string) (uint64, error) { return engine.BranchFlags.Bit(name) }
 
 // MsgFlagNames returns the names of the message flags set in mask ($mf).
-func MsgFlagNames(mask uint64) []string { return msgFlags.list(mask) }
+func MsgFlagNames(mask uint64) []string { return engine.MsgFlags.Names(mask) }
 
 // BranchFlagNames returns the names of the branch flags set in mask ($bf).
-func BranchFlagNames(mask uint64) []string { return branchFlags.list(mask) }
+func BranchFlagNames(mask uint64) []string { return engine.BranchFlags.Names(mask) }
 
 func fixupMsgFlag(s string) (any, error)    { return MsgFlag(s) }
 func fixupBranchFlag(s string) (any, error) { return BranchFlag(s) }

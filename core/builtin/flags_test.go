@@ -1,7 +1,6 @@
 package builtin
 
 import (
-	"fmt"
 	"testing"
 )
 
@@ -92,21 +91,5 @@ func TestFlagFixups(t *testing.T) {
 	b, _ := BranchFlag("FIXUP_A")
 	if BranchFlagNames(b)[0] != "FIXUP_A" || MsgFlagNames(a)[0] != "FIXUP_A" {
 		t.Fatal("names not found back")
-	}
-}
-
-// At most MaxFlags names per kind; the one after is a load-time error.
-func TestFlagLimit(t *testing.T) {
-	tbl := &flagTable{kind: "test flag", bits: map[string]uint64{}}
-	for i := range MaxFlags {
-		if _, err := tbl.bit(fmt.Sprint("F", i)); err != nil {
-			t.Fatalf("flag %d: %v", i, err)
-		}
-	}
-	if _, err := tbl.bit("ONE_TOO_MANY"); err == nil {
-		t.Fatal("flag beyond the limit accepted")
-	}
-	if b, err := tbl.bit("F63"); err != nil || b != 1<<63 {
-		t.Fatalf("existing flag after the limit: %x %v", b, err)
 	}
 }

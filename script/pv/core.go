@@ -1,7 +1,6 @@
 package pv
 
 import (
-	"fmt"
 	"sync"
 
 	"switchboard/engine"
@@ -77,62 +76,4 @@ func SetArgv(m map[string]string) {
 	argv.Lock()
 	argv.m = m
 	argv.Unlock()
-}
-
-// FlagNames gives the named message or branch flags their bits: OpenSIPS
-// allocates a bit to each new name (setflag("NAT")) in order of first use.
-// The core's flag functions and $msg.flag / $branch.flag share the
-// tables MsgFlags and BranchFlags.
-type FlagNames struct {
-	mu    sync.RWMutex
-	names []string
-	ids   map[string]int
-}
-
-// MsgFlags and BranchFlags are the flag-name tables of the process.
-var (
-	MsgFlags    = &FlagNames{ids: map[string]int{}}
-	BranchFlags = &FlagNames{ids: map[string]int{}}
-)
-
-// maxFlags is the width of engine.Context.Flags.
-const maxFlags = 64
-
-// ID returns the bit of name, giving it the next free one on first use.
-func (f *FlagNames) ID(name string) (int, error) {
-	f.mu.RLock()
-	id, ok := f.ids[name]
-	f.mu.RUnlock()
-	if ok {
-		return id, nil
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if id, ok := f.ids[name]; ok {
-		return id, nil
-	}
-	if len(f.names) >= maxFlags {
-		return 0, fmt.Errorf("too many flags: %q would be number %d of %d", name, len(f.names)+1, maxFlags)
-	}
-	f.ids[name] = len(f.names)
-	f.names = append(f.names, name)
-	return len(f.names) - 1, nil
-}
-
-// List returns the names of the bits set in mask in order of allocation,
-// separated by spaces, as $mf and $bf print them.
-func (f *FlagNames) List(mask uint64) string {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	var out []byte
-	for id, name := range f.names {
-		if mask&(1<<id) == 0 {
-			continue
-		}
-		if len(out) > 0 {
-			out = append(out, ' ')
-		}
-		out = append(out, name...)
-	}
-	return string(out)
 }

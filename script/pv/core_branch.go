@@ -174,13 +174,13 @@ func setBranch(ctx *engine.Context, k *engine.PVKey, f branchField, v engine.Val
 
 // flagPVs are $mf, $bf, $msg.flag(name) and $branch.flag(name)[idx].
 func flagPVs() []engine.PVClass {
-	branchFlag := engine.PVClass{Key: engine.KeyRequired, ParseKey: flagKey(BranchFlags), Indexed: true,
+	branchFlag := engine.PVClass{Key: engine.KeyRequired, ParseKey: flagKey(engine.BranchFlags), Indexed: true,
 		Get: func(ctx *engine.Context, k *engine.PVKey) engine.Value {
 			p, ok := branchFlagsAt(ctx, k)
 			if !ok {
 				return engine.Null
 			}
-			return boolValue(*p&(1<<flagBit(k)) != 0)
+			return boolValue(*p&flagBit(k) != 0)
 		},
 		Set: func(ctx *engine.Context, k *engine.PVKey, v engine.Value, _ bool) error {
 			p, ok := branchFlagsAt(ctx, k)
@@ -193,11 +193,11 @@ func flagPVs() []engine.PVClass {
 	branchFlagOld, msgBranchFlag := branchFlag, branchFlag
 	branchFlagOld.Name, msgBranchFlag.Name = "branch.flag", "msg.branch.flag"
 	return []engine.PVClass{
-		roPV("mf", func(ctx *engine.Context) engine.Value { return engine.Str(MsgFlags.List(ctx.Flags)) }),
-		roPV("bf", func(ctx *engine.Context) engine.Value { return engine.Str(BranchFlags.List(ctx.BranchFlags)) }),
-		{Name: "msg.flag", Key: engine.KeyRequired, ParseKey: flagKey(MsgFlags),
+		roPV("mf", func(ctx *engine.Context) engine.Value { return engine.Str(engine.MsgFlags.List(ctx.Flags)) }),
+		roPV("bf", func(ctx *engine.Context) engine.Value { return engine.Str(engine.BranchFlags.List(ctx.BranchFlags)) }),
+		{Name: "msg.flag", Key: engine.KeyRequired, ParseKey: flagKey(engine.MsgFlags),
 			Get: func(ctx *engine.Context, k *engine.PVKey) engine.Value {
-				return boolValue(ctx.Flags&(1<<flagBit(k)) != 0)
+				return boolValue(ctx.Flags&flagBit(k) != 0)
 			},
 			Set: func(ctx *engine.Context, k *engine.PVKey, v engine.Value, _ bool) error {
 				setBit(&ctx.Flags, flagBit(k), v)
@@ -207,24 +207,23 @@ func flagPVs() []engine.PVClass {
 	}
 }
 
-func flagKey(table *FlagNames) func(string) (any, error) {
+func flagKey(table *engine.FlagTable) func(string) (any, error) {
 	return func(name string) (any, error) {
-		name = strings.Trim(name, `"`)
-		return table.ID(name)
+		return table.Bit(strings.Trim(name, `"`))
 	}
 }
 
-func flagBit(k *engine.PVKey) int {
-	bit, _ := k.Data.(int)
+func flagBit(k *engine.PVKey) uint64 {
+	bit, _ := k.Data.(uint64)
 	return bit
 }
 
 // setBit sets or clears a flag: the value's truth ("1", 1, true) sets it.
-func setBit(p *uint64, bit int, v engine.Value) {
+func setBit(p *uint64, bit uint64, v engine.Value) {
 	if v.Truth() {
-		*p |= 1 << bit
+		*p |= bit
 	} else {
-		*p &^= 1 << bit
+		*p &^= bit
 	}
 }
 

@@ -142,11 +142,23 @@ func (p *Parser) lookupClass(name string, trimDots bool) (*engine.PVClass, int, 
 			}
 		}
 	}
-	msg := "unknown pseudo-variable $" + name
-	if s := engine.Suggest(name, p.Registry.PVNames()); s != "" {
-		msg += " (did you mean $" + s + "?)"
+	return nil, 0, &UnknownError{Name: name, Suggestion: engine.Suggest(name, p.Registry.PVNames())}
+}
+
+// UnknownError is a reference to a pseudo-variable class the registry does
+// not have. The checker tells an OpenSIPS name whose module is not built
+// (not supported) from a typo (Suggestion).
+type UnknownError struct {
+	Name       string
+	Suggestion string
+}
+
+func (e *UnknownError) Error() string {
+	msg := "unknown pseudo-variable $" + e.Name
+	if e.Suggestion != "" {
+		msg += " (did you mean $" + e.Suggestion + "?)"
 	}
-	return nil, 0, errors.New(msg)
+	return msg
 }
 
 // parseKey reads "(key)" at text[i] and returns the index after ')'.
