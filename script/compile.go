@@ -53,6 +53,9 @@ func Compile(s *ast.Script, opts Options) (*Program, error) {
 			log:           opts.Logger,
 		},
 	}
+	if actions != nil {
+		c.prog.counted = new(int)
+	}
 	if core, ok := opts.Registry.Module("core"); ok {
 		c.loaded["core"] = core
 		c.prog.Modules = append(c.prog.Modules, core)

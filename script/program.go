@@ -24,6 +24,7 @@ type Program struct {
 
 	maxWhileLoops int
 	log           *slog.Logger
+	counted       *int // statements run, when compiled for a count (tests)
 }
 
 // Route is one compiled route block. It implements engine.Route, so a
