@@ -20,6 +20,8 @@ type LoadOptions struct {
 	Preprocessor string
 	// Logger receives the script's runtime errors.
 	Logger *slog.Logger
+	// reload compiles without setting modparams again.
+	reload bool
 }
 
 // Loaded is a script read, checked and compiled, with the core
@@ -59,9 +61,10 @@ func Load(path string, opts LoadOptions) (*Loaded, error) {
 func Compile(s *ast.Script, opts LoadOptions) (*Loaded, error) {
 	l := &Loaded{Config: DefaultConfig(), Script: s}
 	prog, err := script.Compile(s, script.Options{
-		Registry:   Modules,
-		CoreParams: l.Config.setters(),
-		Logger:     opts.Logger,
+		Registry:      Modules,
+		CoreParams:    l.Config.setters(),
+		Logger:        opts.Logger,
+		KeepModParams: opts.reload,
 	})
 	if err != nil {
 		return nil, err
@@ -81,4 +84,19 @@ func preprocess(command string, src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("preprocessor %q: %v: %s", command, err, bytes.TrimSpace(stderr.Bytes()))
 	}
 	return out, nil
+}
+
+// InitModules runs the Init hook of every module the script loads, in
+// loadmodule order, once its parameters are set: what OpenSIPS does
+// before it forks the workers. A check (-c) does not run it.
+func (l *Loaded) InitModules() error {
+	for _, m := range l.Program.Modules {
+		if m.Init == nil {
+			continue
+		}
+		if err := m.Init(); err != nil {
+			return fmt.Errorf("module %s: %w", m.Name, err)
+		}
+	}
+	return nil
 }

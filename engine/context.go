@@ -1,6 +1,10 @@
 package engine
 
-import "switchboard/sip"
+import (
+	"log/slog"
+
+	"switchboard/sip"
+)
 
 // RouteType is the kind of route a script block runs as. Functions declare
 // the route types they may be called from.
@@ -68,6 +72,10 @@ type Context struct {
 	BranchFlags uint64
 	Branches    []Branch
 
+	// Log receives what the script logs for this message (xlog); nil
+	// means the process logger.
+	Log *slog.Logger
+
 	// Vars are the $var variables: per worker, they outlive the message.
 	Vars *Vars
 	// AVPs are the $avp variables of this message or transaction.
@@ -114,8 +122,8 @@ func (c *Context) PopArgs(n int) {
 
 // Reset prepares c for another message, keeping its buffers.
 func (c *Context) Reset(m *sip.Msg, route RouteType) {
-	vars, avps, args, branches := c.Vars, c.AVPs, c.args[:0], c.Branches[:0]
-	*c = Context{Msg: m, Route: route, Vars: vars, AVPs: avps, args: args, Branches: branches, RURIQ: -1}
+	vars, avps, args, branches, log := c.Vars, c.AVPs, c.args[:0], c.Branches[:0], c.Log
+	*c = Context{Msg: m, Route: route, Vars: vars, AVPs: avps, args: args, Branches: branches, RURIQ: -1, Log: log}
 	if c.AVPs != nil {
 		c.AVPs.Reset()
 	}

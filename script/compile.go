@@ -26,6 +26,9 @@ type Options struct {
 	MaxWhileLoops int
 	// Logger receives runtime errors of the compiled script.
 	Logger *slog.Logger
+	// KeepModParams checks modparams without setting them: a reload
+	// changes routes only, the modules keep the values they started with.
+	KeepModParams bool
 }
 
 // DefaultMaxWhileLoops is OpenSIPS's default max_while_loops.
@@ -66,6 +69,7 @@ func Compile(s *ast.Script, opts Options) (*Program, error) {
 	for _, m := range s.Modules {
 		c.loadModule(m)
 	}
+	c.checkDeps(s.Modules)
 	for _, mp := range s.ModParams {
 		c.modParam(mp)
 	}
@@ -170,6 +174,22 @@ func (c *compiler) loadModule(m *ast.LoadModule) {
 	c.errorf(m.Pos, "unknown module %s%s", name, didYouMean(name, surface.Modules()))
 }
 
+// checkDeps reports a loaded module whose dependencies are not loaded
+// (OpenSIPS's module dependency check).
+func (c *compiler) checkDeps(mods []*ast.LoadModule) {
+	for _, lm := range mods {
+		mod, ok := c.loaded[moduleName(lm.Path)]
+		if !ok {
+			continue
+		}
+		for _, dep := range mod.Deps {
+			if _, ok := c.loaded[dep]; !ok && !c.failedModules[dep] {
+				c.errorf(lm.Pos, "module %s needs module %s: add loadmodule \"%s.so\"", mod.Name, dep, dep)
+			}
+		}
+	}
+}
+
 func (c *compiler) modParam(mp *ast.ModParam) {
 	value, ok := c.constant(mp.Value)
 	if !ok {
@@ -206,6 +226,9 @@ func (c *compiler) setModParam(mp *ast.ModParam, mod *engine.Module, value engin
 		}
 		if p.Kind == engine.ParamStr && !v.IsStr() {
 			v = engine.Str(v.String())
+		}
+		if c.opts.KeepModParams {
+			return
 		}
 		if err := p.Set(v); err != nil {
 			c.errorf(mp.Value.Position(), "modparam %s of module %s: %v", mp.Param, mod.Name, err)

@@ -68,6 +68,7 @@ func testRegistry(recorded *[]string) *engine.Registry {
 			return nil
 		}},
 	}, Functions: []engine.Function{{Name: "t_relay", Routes: engine.RequestRoute | engine.FailureRoute, Run: run(1)}}})
+	r.Register(&engine.Module{Name: "dialog_stub", Deps: []string{"tm"}})
 	return r
 }
 

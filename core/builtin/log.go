@@ -71,15 +71,20 @@ func fixupLevel(s string) (any, error) {
 	return nil, nil
 }
 
-func logger() *slog.Logger {
-	if Logger != nil {
+// logger returns where a message's script logs go: the context's logger,
+// else Logger, else slog's default.
+func logger(c *engine.Context) *slog.Logger {
+	switch {
+	case c != nil && c.Log != nil:
+		return c.Log
+	case Logger != nil:
 		return Logger
 	}
 	return slog.Default()
 }
 
-func emit(level int, msg string) {
-	lg, lvl := logger(), SlogLevel(level)
+func emit(c *engine.Context, level int, msg string) {
+	lg, lvl := logger(c), SlogLevel(level)
 	ctx := context.Background()
 	if !lg.Enabled(ctx, lvl) {
 		return
@@ -90,10 +95,10 @@ func emit(level int, msg string) {
 // logCall returns the Run of log or xlog: ([level,] text) where a call
 // with one argument logs it at def.
 func logCall(def int) func(*engine.Context, []engine.Arg) int {
-	return func(_ *engine.Context, a []engine.Arg) int {
+	return func(c *engine.Context, a []engine.Arg) int {
 		second := opt(a, 1)
 		if !second.Set {
-			emit(def, a[0].Str)
+			emit(c, def, a[0].Str)
 			return 1
 		}
 		level, ok := a[0].Fixed.(int)
@@ -102,7 +107,7 @@ func logCall(def int) func(*engine.Context, []engine.Arg) int {
 				level = def
 			}
 		}
-		emit(level, second.Str)
+		emit(c, level, second.Str)
 		return 1
 	}
 }
@@ -118,8 +123,8 @@ func logFunctions() []engine.Function {
 		{Name: "log", Args: levelOrText, Run: logCall(LDbg)},
 		{Name: "xlog", Args: levelOrText, Run: logCall(LErr)},
 		{Name: "xdbg", Args: []engine.ArgSpec{{Kind: engine.ArgStr}},
-			Run: func(_ *engine.Context, a []engine.Arg) int {
-				emit(LDbg, a[0].Str)
+			Run: func(c *engine.Context, a []engine.Arg) int {
+				emit(c, LDbg, a[0].Str)
 				return 1
 			}},
 	}

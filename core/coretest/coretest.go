@@ -84,7 +84,8 @@ func RunScript(t testing.TB, cfg, msg string) *Result {
 	if err != nil {
 		t.Fatalf("message: %v", err)
 	}
-	ctx := &engine.Context{Vars: engine.NewVars(), AVPs: engine.NewAVPs()}
+	ctx := &engine.Context{Vars: engine.NewVars(), AVPs: engine.NewAVPs(),
+		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	ctx.Reset(m, engine.RequestRoute)
 	code := l.Program.Main.Run(ctx)
 	return &Result{Code: code, Ctx: ctx, Msg: m, Log: logs}
