@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"log/slog"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -126,4 +127,16 @@ func SlogLevel(level int) slog.Level {
 		return slog.LevelInfo
 	}
 	return slog.LevelDebug
+}
+
+// ImplementedParams returns the global parameters the core acts on, for
+// the compatibility table.
+func ImplementedParams() []string {
+	var cfg Config
+	names := []string{"max_while_loops"} // the compiler's own
+	for name := range cfg.setters() {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }

@@ -87,6 +87,12 @@ type Context struct {
 	// of the last route(...) call.
 	Params, Returns []Value
 
+	// MsgID numbers the messages a process received ($mi).
+	MsgID uint64
+	// Err describes the parse error that sent the message to
+	// error_route ($err.*).
+	Err ErrorInfo
+
 	// Dropped is set by drop: the element must not send or reply.
 	Dropped bool
 	// Depth counts the route(...) calls being run, to bound recursion.
@@ -98,6 +104,17 @@ type Context struct {
 	// args is a stack of function arguments reused across calls, so a call
 	// allocates nothing.
 	args []Arg
+}
+
+// ErrorInfo is the error a message met before the script: what
+// error_route reads through $err.class, $err.level, $err.info, $err.rcode
+// and $err.rreason.
+type ErrorInfo struct {
+	Class   int // 1: parse error (OpenSIPS E_CLASS_PARSER)
+	Level   int // severity, an OpenSIPS log level
+	Info    string
+	RCode   int    // the reply it calls for (400...)
+	RReason string // and its reason phrase
 }
 
 // PushArgs returns n argument slots on the context's argument stack;

@@ -79,3 +79,13 @@ func Functions() []string {
 	sort.Strings(out)
 	return out
 }
+
+// PVs returns every known pseudo-variable name, sorted.
+func PVs() []string {
+	names := make([]string, 0, len(pvs))
+	for n := range pvs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,74 @@
+package core
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"log/syslog"
+	"os"
+)
+
+// Loggers are the process's loggers as the core parameters set them up.
+type Loggers struct {
+	// Core logs the server's own messages, filtered at log_level.
+	Core *slog.Logger
+	// Script logs xlog/log output, filtered at xlog_level.
+	Script *slog.Logger
+	close  func() error
+}
+
+// Close releases the syslog connection, if any.
+func (l *Loggers) Close() error {
+	if l.close == nil {
+		return nil
+	}
+	return l.close()
+}
+
+// OpenLoggers builds the loggers cfg asks for: stderr when
+// stderror_enabled, syslog (with syslog_facility and syslog_name) when
+// syslog_enabled, both when both are on. stderr may be nil for os.Stderr;
+// syslogDial may be nil for the local syslog daemon.
+func OpenLoggers(cfg Config, stderr io.Writer, syslogDial func(syslog.Priority, string) (io.WriteCloser, error)) (*Loggers, error) {
+	if stderr == nil {
+		stderr = os.Stderr
+	}
+	if syslogDial == nil {
+		syslogDial = func(p syslog.Priority, tag string) (io.WriteCloser, error) { return syslog.New(p, tag) }
+	}
+	var sinks []io.Writer
+	l := &Loggers{}
+	if cfg.StderrEnabled {
+		sinks = append(sinks, stderr)
+	}
+	if cfg.SyslogEnabled {
+		w, err := syslogDial(facility(cfg.SyslogFacility)|syslog.LOG_INFO, cfg.SyslogName)
+		if err != nil {
+			return nil, fmt.Errorf("syslog: %w (set stderror_enabled=yes and syslog_enabled=no to log to stderr)", err)
+		}
+		sinks = append(sinks, w)
+		l.close = w.Close
+	}
+	out := io.Discard
+	if len(sinks) > 0 {
+		out = io.MultiWriter(sinks...)
+	}
+	l.Core = slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: SlogLevel(cfg.LogLevel)}))
+	l.Script = slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: SlogLevel(cfg.XLogLevel)}))
+	return l, nil
+}
+
+func facility(name string) syslog.Priority {
+	for i, f := range facilities {
+		if f == name {
+			return facilityValues[i]
+		}
+	}
+	return syslog.LOG_DAEMON
+}
+
+// facilityValues follows the order of facilities.
+var facilityValues = []syslog.Priority{syslog.LOG_KERN, syslog.LOG_USER, syslog.LOG_MAIL, syslog.LOG_DAEMON,
+	syslog.LOG_AUTH, syslog.LOG_SYSLOG, syslog.LOG_LPR, syslog.LOG_NEWS, syslog.LOG_UUCP, syslog.LOG_CRON,
+	syslog.LOG_AUTHPRIV, syslog.LOG_FTP, syslog.LOG_LOCAL0, syslog.LOG_LOCAL1, syslog.LOG_LOCAL2,
+	syslog.LOG_LOCAL3, syslog.LOG_LOCAL4, syslog.LOG_LOCAL5, syslog.LOG_LOCAL6, syslog.LOG_LOCAL7}

@@ -1,0 +1,43 @@
+package pv
+
+import (
+	"testing"
+
+	"switchboard/engine"
+)
+
+func TestStatePVs(t *testing.T) {
+	r := engine.NewRegistry()
+	r.Register(&engine.Module{Name: "core", PVs: CorePVs()})
+	p := &Parser{Registry: r}
+	ctx := &engine.Context{}
+	ctx.Reset(nil, engine.ErrorRoute)
+	ctx.MsgID = 42
+	ctx.Path = "<sip:p1.example.com;lr>"
+	ctx.Err = engine.ErrorInfo{Class: 1, Level: -1, Info: "bad Via", RCode: 400, RReason: "Bad Request"}
+	tests := []struct {
+		pv, want string
+	}{
+		{"$ru_q", "-1"}, // Q_UNSPECIFIED until set (Script-CoreVar $ru_q)
+		{"$path", "<sip:p1.example.com;lr>"},
+		{"$mi", "42"},
+		{"$err.class", "1"}, {"$err.level", "-1"}, {"$err.info", "bad Via"},
+		{"$err.rcode", "400"}, {"$err.rreason", "Bad Request"},
+	}
+	for _, tc := range tests {
+		s, _, err := p.ParsePV(tc.pv)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.pv, err)
+		}
+		if got := s.Get(ctx).String(); got != tc.want {
+			t.Errorf("%s = %q, want %q", tc.pv, got, tc.want)
+		}
+	}
+	q, _, _ := p.ParsePV("$ru_q")
+	if err := q.Set(ctx, engine.Int(500), false); err != nil || ctx.RURIQ != 500 {
+		t.Errorf("$ru_q = 500: %v, RURIQ %d", err, ctx.RURIQ)
+	}
+	if err := q.Set(ctx, engine.Int(2000), false); err == nil {
+		t.Error("$ru_q = 2000 accepted")
+	}
+}
