@@ -72,6 +72,11 @@ type Context struct {
 	BranchFlags uint64
 	Branches    []Branch
 
+	// Received says where the message came from.
+	Received Received
+	// Sender sends replies and requests for the modules.
+	Sender Sender
+
 	// Log receives what the script logs for this message (xlog); nil
 	// means the process logger.
 	Log *slog.Logger
@@ -139,8 +144,9 @@ func (c *Context) PopArgs(n int) {
 
 // Reset prepares c for another message, keeping its buffers.
 func (c *Context) Reset(m *sip.Msg, route RouteType) {
-	vars, avps, args, branches, log := c.Vars, c.AVPs, c.args[:0], c.Branches[:0], c.Log
-	*c = Context{Msg: m, Route: route, Vars: vars, AVPs: avps, args: args, Branches: branches, RURIQ: -1, Log: log}
+	vars, avps, args, branches, log, sender := c.Vars, c.AVPs, c.args[:0], c.Branches[:0], c.Log, c.Sender
+	*c = Context{Msg: m, Route: route, Vars: vars, AVPs: avps, args: args, Branches: branches, RURIQ: -1,
+		Log: log, Sender: sender}
 	if c.AVPs != nil {
 		c.AVPs.Reset()
 	}

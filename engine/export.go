@@ -12,6 +12,11 @@ type Module struct {
 	// Init runs once after every modparam is set and before any socket
 	// is opened; an error stops the start-up with the module's name.
 	Init func() error
+	// BeforeScript runs for every request before the main route, in
+	// loadmodule order; returning true means the module consumed the
+	// request (sl absorbs the ACKs of its own replies) and the script
+	// does not run.
+	BeforeScript func(ctx *Context) bool
 }
 
 // ParamKind is the type of a module parameter's value.

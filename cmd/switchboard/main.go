@@ -13,6 +13,7 @@ import (
 	"os"
 
 	"switchboard/core"
+	_ "switchboard/modules/all" // the compiled-in modules register themselves
 	"switchboard/sip"
 )
 

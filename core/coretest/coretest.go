@@ -9,6 +9,7 @@ package coretest
 import (
 	"bytes"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -37,7 +38,38 @@ type Result struct {
 	Ctx  *engine.Context
 	Msg  *sip.Msg
 	Log  *bytes.Buffer // what the script logged (xlog, runtime errors), text format
+	// Sent records what the modules sent instead of putting it on the
+	// wire.
+	Sent *Recorder
 }
+
+// Recorder is an engine.Sender that keeps what it is given: the replies
+// and forwarded messages a script produced.
+type Recorder struct {
+	Replies  []string
+	Forwards []Forward
+}
+
+// Forward is one message a module sent on.
+type Forward struct {
+	Dst, Data string
+}
+
+// SendReply records a reply.
+func (r *Recorder) SendReply(_ *engine.Context, reply []byte) error {
+	r.Replies = append(r.Replies, string(reply))
+	return nil
+}
+
+// Forward records a forwarded message.
+func (r *Recorder) Forward(_ *engine.Context, dst string, data []byte) error {
+	r.Forwards = append(r.Forwards, Forward{Dst: dst, Data: string(data)})
+	return nil
+}
+
+// Source is where RunScript's messages come from.
+var Source = engine.Received{Proto: "udp", Src: netip.MustParseAddrPort("127.0.0.1:5070"),
+	Local: netip.MustParseAddrPort("127.0.0.1:5060"), Socket: "udp:127.0.0.1:5060"}
 
 // Out returns the message as it would be written out, edits applied.
 func (r *Result) Out() string { return string(r.Msg.Bytes()) }
@@ -84,11 +116,13 @@ func RunScript(t testing.TB, cfg, msg string) *Result {
 	if err != nil {
 		t.Fatalf("message: %v", err)
 	}
-	ctx := &engine.Context{Vars: engine.NewVars(), AVPs: engine.NewAVPs(),
+	sent := &Recorder{}
+	ctx := &engine.Context{Vars: engine.NewVars(), AVPs: engine.NewAVPs(), Sender: sent,
 		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	ctx.Reset(m, engine.RequestRoute)
+	ctx.Received = Source
 	code := l.Program.Main.Run(ctx)
-	return &Result{Code: code, Ctx: ctx, Msg: m, Log: logs}
+	return &Result{Code: code, Ctx: ctx, Msg: m, Log: logs, Sent: sent}
 }
 
 // RunRoute runs statements as the main route on msg.

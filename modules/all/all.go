@@ -2,3 +2,8 @@
 
 // Package all compiles in every module listed in modules/modules.cfg.
 package all
+
+import (
+	_ "switchboard/modules/signaling"
+	_ "switchboard/modules/sl"
+)

@@ -1,6 +1,8 @@
 package pv
 
 import (
+	"net/netip"
+	"strings"
 	"testing"
 
 	"switchboard/engine"
@@ -39,5 +41,35 @@ func TestStatePVs(t *testing.T) {
 	}
 	if err := q.Set(ctx, engine.Int(2000), false); err == nil {
 		t.Error("$ru_q = 2000 accepted")
+	}
+}
+
+func TestNetPVs(t *testing.T) {
+	r := engine.NewRegistry()
+	r.Register(&engine.Module{Name: "core", PVs: CorePVs()})
+	p := &Parser{Registry: r}
+	ctx := &engine.Context{}
+	ctx.Reset(nil, engine.RequestRoute)
+	ctx.Received = engine.Received{Proto: "udp", Src: netip.MustParseAddrPort("[::1]:40000"),
+		Local: netip.MustParseAddrPort("[::1]:5060"), Socket: "udp:[::1]:5060"}
+	tests := []struct{ pv, want string }{
+		{"$si", "::1"}, // IPv6 without brackets, as OpenSIPS prints it
+		{"$src_ip", "::1"},
+		{"$sp", "40000"},
+		{"$socket_in", "udp:[::1]:5060"},
+		{"$socket_in(ip)", "::1"}, {"$socket_in(port)", "5060"}, {"$socket_in(proto)", "udp"}, {"$socket_in(af)", "INET6"},
+		{"$socket_out", ""},
+	}
+	for _, tc := range tests {
+		s, _, err := p.ParsePV(tc.pv)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.pv, err)
+		}
+		if got := s.Get(ctx).String(); got != tc.want {
+			t.Errorf("%s = %q, want %q", tc.pv, got, tc.want)
+		}
+	}
+	if _, _, err := p.ParsePV("$socket_in(tag)"); err == nil || !strings.HasSuffix(err.Error(), "not supported: $socket_in(tag)") {
+		t.Errorf("$socket_in(tag): %v", err)
 	}
 }

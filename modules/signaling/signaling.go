@@ -1,0 +1,23 @@
+// Package signaling is OpenSIPS's signaling module: one send_reply that
+// replies statefully when the request has a transaction and statelessly
+// otherwise, so a script need not know which (see README.md).
+package signaling
+
+import (
+	"switchboard/core"
+	"switchboard/engine"
+)
+
+// SendReply replies through tm when the request has a transaction, else
+// through sl.
+func SendReply(ctx *engine.Context, code int, reason string) int {
+	if tm := core.TransactionReply(); tm != nil {
+		if ret, ok := tm(ctx, code, reason); ok {
+			return ret
+		}
+	}
+	if sl := core.StatelessReply(); sl != nil {
+		return sl(ctx, code, reason)
+	}
+	return -1
+}

@@ -1,0 +1,77 @@
+package transport
+
+import (
+	"errors"
+	"net"
+	"net/netip"
+)
+
+// Socket is a bound socket= definition.
+type Socket struct {
+	Spec  SocketSpec
+	Local netip.AddrPort // the address bound, with the kernel's port when Spec.Port was 0
+
+	udp []*net.UDPConn // one, or one per reader with reuse_port
+	tcp *net.TCPListener
+}
+
+// Proto is the socket's transport.
+func (s *Socket) Proto() Proto { return s.Spec.Proto }
+
+// String is the OpenSIPS name of the socket, "udp:127.0.0.1:5060".
+func (s *Socket) String() string {
+	return s.Spec.Proto.String() + ":" + hostPort(s.Local.Addr().String(), int(s.Local.Port()))
+}
+
+// SentBy is the host and port to put in Via and Record-Route: the "as"
+// address when the definition has one, the bound address otherwise.
+func (s *Socket) SentBy() (host string, port int) {
+	host, port = s.Spec.AdvertisedHost, s.Spec.AdvertisedPort
+	if host == "" {
+		host = s.Local.Addr().String()
+	}
+	if port == 0 {
+		port = int(s.Local.Port())
+	}
+	return hostPort(host, 0), port
+}
+
+// closeKernel closes the kernel sockets; the readers see net.ErrClosed.
+func (s *Socket) closeKernel() error {
+	var errs []error
+	for _, c := range s.udp {
+		errs = append(errs, c.Close())
+	}
+	if s.tcp != nil {
+		errs = append(errs, s.tcp.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// pickSocket returns the first socket of proto that can send to dst: same
+// address family, or an IPv6 wildcard socket, which the kernel lets send
+// IPv4 as mapped addresses.
+func (m *Manager) pickSocket(proto Proto, dst netip.Addr) *Socket {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var fallback *Socket
+	for _, s := range m.sockets {
+		if s.Spec.Proto != proto {
+			continue
+		}
+		local := s.Local.Addr()
+		if local.Is4() == dst.Is4() {
+			return s
+		}
+		if fallback == nil && local.Is6() && local.IsUnspecified() {
+			fallback = s
+		}
+	}
+	return fallback
+}
+
+// canSend reports whether a forced socket can reach dst's family.
+func (s *Socket) canSend(dst netip.Addr) bool {
+	local := s.Local.Addr()
+	return local.Is4() == dst.Is4() || (local.Is6() && local.IsUnspecified())
+}

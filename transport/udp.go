@@ -1,0 +1,114 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+
+	"switchboard/sip"
+)
+
+// maxDatagram is the largest UDP payload; a read buffer this size never
+// truncates.
+const maxDatagram = 65535
+
+// bindUDP opens the socket's kernel sockets: one shared by all readers, or
+// with reuse_port one per reader so the kernel spreads datagrams over them
+// without the readers contending for one socket.
+func (m *Manager) bindUDP(s *Socket, addr netip.AddrPort) error {
+	count := 1
+	if s.Spec.ReusePort {
+		count = m.readers(s)
+	}
+	lc := net.ListenConfig{}
+	if s.Spec.ReusePort {
+		lc.Control = setReusePort
+	}
+	for i := 0; i < count; i++ {
+		pc, err := lc.ListenPacket(context.Background(), "udp", addr.String())
+		if err != nil {
+			s.closeKernel()
+			return err
+		}
+		c := pc.(*net.UDPConn)
+		s.udp = append(s.udp, c)
+		if i == 0 {
+			// Later reuse_port sockets must share the port the kernel
+			// chose for an ephemeral bind.
+			s.Local = c.LocalAddr().(*net.UDPAddr).AddrPort()
+			s.Local = netip.AddrPortFrom(s.Local.Addr().Unmap(), s.Local.Port())
+			addr = s.Local
+		}
+	}
+	return nil
+}
+
+// readers is how many goroutines read one UDP socket: use_workers when the
+// definition has it, the global count otherwise.
+func (m *Manager) readers(s *Socket) int {
+	if s.Spec.Workers > 0 {
+		return s.Spec.Workers
+	}
+	return m.cfg.UDPReaders
+}
+
+// startUDP runs the readers; Listen holds m.mu.
+func (m *Manager) startUDP(s *Socket) {
+	n := m.readers(s)
+	for i := 0; i < n; i++ {
+		m.wg.Add(1)
+		go m.readUDP(s, s.udp[i%len(s.udp)])
+	}
+}
+
+// readUDP delivers datagrams until the socket closes. The buffer and the
+// Packet belong to this goroutine and are reused, so receiving allocates
+// nothing.
+func (m *Manager) readUDP(s *Socket, c *net.UDPConn) {
+	defer m.wg.Done()
+	buf := make([]byte, maxDatagram)
+	pkt := &Packet{Socket: s}
+	for {
+		n, src, err := c.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) || m.isClosed() {
+				return
+			}
+			// An ICMP error from an earlier send can surface here; the
+			// socket is still good.
+			m.log.Debug("udp read", "socket", s.String(), "err", err)
+			continue
+		}
+		// CRLF keep-alives (RFC 5626 §3.5.1 is for streams, but many user
+		// agents send them over UDP too) carry no message.
+		if n == 0 || sip.KeepaliveLen(buf[:n]) == n {
+			continue
+		}
+		pkt.Data = buf[:n]
+		pkt.Src = netip.AddrPortFrom(src.Addr().Unmap(), src.Port())
+		m.handler(pkt)
+	}
+}
+
+// sendUDP writes one datagram from the forced socket or the first UDP
+// socket of the destination's family.
+func (m *Manager) sendUDP(d Destination, data []byte) error {
+	s := d.Socket
+	if s == nil {
+		s = m.pickSocket(UDP, d.Addr.Addr())
+		if s == nil {
+			return fmt.Errorf("transport: send to %s: no udp socket for its address family", d.Addr)
+		}
+	} else if s.Spec.Proto != UDP || !s.canSend(d.Addr.Addr()) {
+		return fmt.Errorf("transport: send to %s: socket %s cannot reach it", d.Addr, s)
+	}
+	if len(data) > maxDatagram {
+		return fmt.Errorf("transport: send to %s: %d bytes do not fit a datagram", d.Addr, len(data))
+	}
+	if _, err := s.udp[0].WriteToUDPAddrPort(data, d.Addr); err != nil {
+		return fmt.Errorf("transport: send to udp:%s: %w", d.Addr, err)
+	}
+	return nil
+}
