@@ -90,8 +90,8 @@ func TestCheckErrors(t *testing.T) {
 			"t.cfg:2:2: not supported: route name from a variable"},
 		{"PV of a module not built", "route {\n\tif ($DLG_status == 1) ok();\n}",
 			"t.cfg:2:6: not supported: $DLG_status (module dialog)"},
-		{"core PV that needs the transport", "route {\n\trec(\"$si\");\n}",
-			"t.cfg:2:6: rec: argument 1: not supported: $si (module core)"},
+		{"core PV not built yet", "route {\n\trec(\"$log_level\");\n}",
+			"t.cfg:2:6: rec: argument 1: not supported: $log_level (module core)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
