@@ -4,6 +4,9 @@
 package all
 
 import (
+	_ "switchboard/modules/maxfwd"
 	_ "switchboard/modules/signaling"
+	_ "switchboard/modules/sipmsgops"
 	_ "switchboard/modules/sl"
+	_ "switchboard/modules/textops"
 )

@@ -15,7 +15,7 @@ func CorePVs() []engine.PVClass {
 	var all []engine.PVClass
 	for _, group := range [][]engine.PVClass{
 		messagePVs(), uriPVs(), headerPVs(), authPVs(),
-		varPVs(), branchPVs(), flagPVs(), timePVs(), miscPVs(), statePVs(), netPVs(),
+		varPVs(), branchPVs(), flagPVs(), timePVs(), miscPVs(), statePVs(), netPVs(), SDPPVs(),
 	} {
 		all = append(all, group...)
 	}

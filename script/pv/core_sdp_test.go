@@ -10,7 +10,7 @@ import (
 
 func sdpParser() *Parser {
 	r := engine.NewRegistry()
-	r.Register(&engine.Module{Name: "core", PVs: append(CorePVs(), SDPPVs()...)})
+	r.Register(&engine.Module{Name: "core", PVs: CorePVs()})
 	return &Parser{Registry: r}
 }
 

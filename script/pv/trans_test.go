@@ -123,6 +123,8 @@ func TestTransformationNullInput(t *testing.T) {
 			body += ",1,,"
 		case name == "re.subst":
 			body += ",/a/b/"
+		case strings.HasPrefix(name, "sdp."):
+			body += ",a"
 		case name == "ip.matches":
 			body += ",10.0.0.0/8"
 		case name == "s.width", name == "csv.value", strings.HasPrefix(name, "param.valueat"),
