@@ -72,6 +72,10 @@ type Context struct {
 	BranchFlags uint64
 	Branches    []Branch
 
+	// Modules are the modules the running program loads, for the core's
+	// per-message hooks (BeforeForward).
+	Modules []*Module
+
 	// Received says where the message came from.
 	Received Received
 	// Sender sends replies and requests for the modules.
@@ -109,6 +113,8 @@ type Context struct {
 	// args is a stack of function arguments reused across calls, so a call
 	// allocates nothing.
 	args []Arg
+	// state is the per-message state of modules (SetState).
+	state []stateEntry
 }
 
 // ErrorInfo is the error a message met before the script: what
@@ -144,9 +150,11 @@ func (c *Context) PopArgs(n int) {
 
 // Reset prepares c for another message, keeping its buffers.
 func (c *Context) Reset(m *sip.Msg, route RouteType) {
-	vars, avps, args, branches, log, sender := c.Vars, c.AVPs, c.args[:0], c.Branches[:0], c.Log, c.Sender
+	vars, avps, args, branches, log, sender, mods := c.Vars, c.AVPs, c.args[:0], c.Branches[:0], c.Log, c.Sender, c.Modules
+	clear(c.state)
+	state := c.state[:0]
 	*c = Context{Msg: m, Route: route, Vars: vars, AVPs: avps, args: args, Branches: branches, RURIQ: -1,
-		Log: log, Sender: sender}
+		Log: log, Sender: sender, state: state, Modules: mods}
 	if c.AVPs != nil {
 		c.AVPs.Reset()
 	}

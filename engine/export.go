@@ -17,6 +17,10 @@ type Module struct {
 	// request (sl absorbs the ACKs of its own replies) and the script
 	// does not run.
 	BeforeScript func(ctx *Context) bool
+	// BeforeForward runs for every copy of a request the core sends on
+	// (stateless forward or a tm branch), in loadmodule order, once the
+	// destination and socket are chosen.
+	BeforeForward func(ctx *Context, out *Outgoing)
 }
 
 // ParamKind is the type of a module parameter's value.

@@ -21,7 +21,9 @@ type Sender interface {
 	// §18.2.2 and RFC 3581 say: the top Via's received/rport, on the
 	// connection or socket the request came in.
 	SendReply(ctx *Context, reply []byte) error
-	// Forward sends a message to dst, a SIP URI resolved as RFC 3263
-	// says (or "host:port").
-	Forward(ctx *Context, dst string, data []byte) error
+	// ForwardRequest sends the request in ctx on statelessly (RFC 3261
+	// §16.11): to dst, a SIP URI, or when dst is "" to $du, else the new
+	// Request-URI; resolved as RFC 3263 says, with the element's own Via
+	// on top and the loaded modules' BeforeForward edits.
+	ForwardRequest(ctx *Context, dst string) error
 }

@@ -61,6 +61,7 @@ func (r *Route) Run(ctx *engine.Context) int {
 	ctx.Exit = false
 	prevRoute := ctx.Route
 	ctx.Route = r.Type
+	ctx.Modules = r.prog.Modules
 	ctx.RetCode = 1
 	r.body(ctx)
 	ctx.Route = prevRoute

@@ -44,7 +44,8 @@ type Result struct {
 }
 
 // Recorder is an engine.Sender that keeps what it is given: the replies
-// and forwarded messages a script produced.
+// and forwarded messages a script produced. Forwarded requests are built
+// by the core as the server builds them, leaving from Source's socket.
 type Recorder struct {
 	Replies  []string
 	Forwards []Forward
@@ -61,9 +62,14 @@ func (r *Recorder) SendReply(_ *engine.Context, reply []byte) error {
 	return nil
 }
 
-// Forward records a forwarded message.
-func (r *Recorder) Forward(_ *engine.Context, dst string, data []byte) error {
-	r.Forwards = append(r.Forwards, Forward{Dst: dst, Data: string(data)})
+// ForwardRequest builds the request as the core would send it from
+// Source's socket and records it.
+func (r *Recorder) ForwardRequest(ctx *engine.Context, dst string) error {
+	hop := core.NextHop(ctx, dst)
+	out := &engine.Outgoing{Proto: Source.Proto, Local: Source.Local,
+		Advertised: core.HostPort(Source.Local.Addr().String(), int(Source.Local.Port()))}
+	data := core.BuildForward(nil, ctx, out, sip.StatelessBranch(ctx.Msg, hop))
+	r.Forwards = append(r.Forwards, Forward{Dst: hop, Data: string(data)})
 	return nil
 }
 

@@ -1,0 +1,19 @@
+package core
+
+import "switchboard/core/builtin"
+
+var myself func(host string, port int) bool
+
+// SetMyself installs the check of whether host:port is this server (its
+// sockets, advertised addresses and aliases); the server calls it once it
+// listens. Port 0 means the protocol's default port.
+func SetMyself(f func(host string, port int) bool) {
+	myself = f
+	builtin.Myself = f
+}
+
+// IsMyself reports whether host:port is this server (rr's loose_route,
+// is_myself). Before the server listens nothing is.
+func IsMyself(host string, port int) bool {
+	return myself != nil && myself(host, port)
+}

@@ -1,0 +1,47 @@
+package engine
+
+import (
+	"net/netip"
+
+	"switchboard/sip"
+)
+
+// stateEntry is one piece of per-message module state.
+type stateEntry struct{ key, value any }
+
+// SetState keeps value under key for the rest of this message (rr's
+// record_route request, maxfwd's "already counted"). Keys are values of a
+// module's own unexported type, so modules cannot collide.
+func (c *Context) SetState(key, value any) {
+	for i := range c.state {
+		if c.state[i].key == key {
+			c.state[i].value = value
+			return
+		}
+	}
+	c.state = append(c.state, stateEntry{key, value})
+}
+
+// State returns what SetState kept under key, or nil.
+func (c *Context) State(key any) any {
+	for i := range c.state {
+		if c.state[i].key == key {
+			return c.state[i].value
+		}
+	}
+	return nil
+}
+
+// Outgoing is one copy of a request about to leave, once the core has
+// chosen where it goes and from which socket: BeforeForward hooks add the
+// edits that depend on that (rr's Record-Route with the socket's address).
+type Outgoing struct {
+	Msg   *sip.Msg
+	Lumps *sip.Lumps // this copy's edits: add here, not to Msg.Lumps
+	// Proto, Local and Advertised describe the sending socket; Advertised
+	// is the host:port to write into headers.
+	Proto      string
+	Local      netip.AddrPort
+	Advertised string
+	Dst        netip.AddrPort
+}
