@@ -6,7 +6,7 @@ var myself func(host string, port int) bool
 
 // SetMyself installs the check of whether host:port is this server (its
 // sockets, advertised addresses and aliases); the server calls it once it
-// listens. Port 0 means the protocol's default port.
+// listens. Port 0 means any of the server's ports (a host given alone).
 func SetMyself(f func(host string, port int) bool) {
 	myself = f
 	builtin.Myself = f

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"switchboard/script/ast"
+	"switchboard/transport"
 )
 
 // Config holds the core parameters of a script (log_level=3 ...). Only
@@ -20,14 +21,34 @@ type Config struct {
 	SyslogEnabled  bool
 	SyslogFacility string
 	SyslogName     string
-	MaxWhileLoops  int
 	ModulePath     string // mpath: accepted; modules are compiled in
+
+	// The network: socket= / listen= lines, aliases, workers, TCP limits.
+	Sockets               []transport.SocketSpec
+	Aliases               []Alias
+	UDPWorkers            int
+	TCPWorkers            int
+	TCPConnectTimeoutMS   int
+	TCPConnectionLifetime int // seconds
+	TCPMaxConnections     int
+	DNSTryIPv6            bool
+	DNSTryNAPTR           bool
+}
+
+// Alias is an alias= line: a name (and port, 0 for any) that is this
+// server too.
+type Alias struct {
+	Proto transport.Proto
+	Host  string
+	Port  int
 }
 
 // DefaultConfig is what a script that sets nothing gets (OpenSIPS's
 // defaults: log_level 2, stderror off, syslog on).
 func DefaultConfig() Config {
-	return Config{LogLevel: 2, XLogLevel: 2, SyslogEnabled: true, SyslogFacility: "LOG_DAEMON", SyslogName: "switchboard"}
+	return Config{LogLevel: 2, XLogLevel: 2, SyslogEnabled: true, SyslogFacility: "LOG_DAEMON", SyslogName: "switchboard",
+		UDPWorkers: 8, TCPWorkers: 8, TCPConnectTimeoutMS: 100, TCPConnectionLifetime: 120, TCPMaxConnections: 2048,
+		DNSTryNAPTR: true}
 }
 
 // setters returns the global parameters the core implements, writing into
@@ -44,6 +65,17 @@ func (cfg *Config) setters() map[string]func(p *ast.GlobalParam) error {
 		"syslog_name":      stringParam(&cfg.SyslogName),
 		"log_name":         stringParam(&cfg.SyslogName),
 		"mpath":            stringParam(&cfg.ModulePath),
+
+		"socket":                  func(p *ast.GlobalParam) error { return socketParam(cfg, p) },
+		"listen":                  func(p *ast.GlobalParam) error { return socketParam(cfg, p) },
+		"alias":                   func(p *ast.GlobalParam) error { return aliasParam(cfg, p) },
+		"udp_workers":             intParam(&cfg.UDPWorkers, 1, 1024),
+		"tcp_workers":             intParam(&cfg.TCPWorkers, 1, 1024),
+		"tcp_connect_timeout":     intParam(&cfg.TCPConnectTimeoutMS, 1, 1<<20),
+		"tcp_connection_lifetime": intParam(&cfg.TCPConnectionLifetime, 1, 1<<30),
+		"tcp_max_connections":     intParam(&cfg.TCPMaxConnections, 1, 1<<20),
+		"dns_try_ipv6":            boolParam(&cfg.DNSTryIPv6),
+		"dns_try_naptr":           boolParam(&cfg.DNSTryNAPTR),
 	}
 }
 
@@ -139,4 +171,40 @@ func ImplementedParams() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+func socketParam(cfg *Config, p *ast.GlobalParam) error {
+	words := make([]string, len(p.Value))
+	for i, w := range p.Value {
+		words[i] = w.Text
+	}
+	spec, err := transport.ParseSocket(words)
+	if err != nil {
+		return err
+	}
+	cfg.Sockets = append(cfg.Sockets, spec)
+	return nil
+}
+
+// aliasParam reads alias=[proto:]host[:port].
+func aliasParam(cfg *Config, p *ast.GlobalParam) error {
+	w, err := oneWord(p)
+	if err != nil {
+		return err
+	}
+	a := Alias{Host: w}
+	if proto, rest, ok := strings.Cut(w, ":"); ok {
+		if pr, err := transport.ParseProto(proto); err == nil {
+			a.Proto, a.Host = pr, rest
+		}
+	}
+	if i := strings.LastIndexByte(a.Host, ':'); i > 0 && !strings.HasSuffix(a.Host, "]") {
+		port, err := strconv.Atoi(a.Host[i+1:])
+		if err != nil || port < 0 || port > 65535 {
+			return fmt.Errorf("bad port in alias %q", w)
+		}
+		a.Host, a.Port = a.Host[:i], port
+	}
+	cfg.Aliases = append(cfg.Aliases, a)
+	return nil
 }

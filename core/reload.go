@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"sync/atomic"
 
@@ -52,7 +53,7 @@ func (s *Script) Reload() error {
 
 // sameSetup checks that a reloaded script only changes routes.
 func sameSetup(old, new *Loaded) error {
-	if old.Config != new.Config {
+	if !reflect.DeepEqual(old.Config, new.Config) {
 		return fmt.Errorf("global parameters changed: restart to apply them")
 	}
 	if len(old.Program.Modules) != len(new.Program.Modules) {

@@ -10,9 +10,12 @@ export PATH="$PATH:$(go env GOPATH)/bin"
 step() { printf '\n== %s\n' "$*"; }
 
 step "tools"
-# Debian packages the tests use: m4 renders the stock OpenSIPS .m4 configs.
+# Debian packages the tests use: m4 renders the stock OpenSIPS .m4
+# configs; sipp (sip-tester) and sipsak drive the end-to-end tests.
 need=()
 command -v m4 >/dev/null 2>&1 || need+=(m4)
+command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
+command -v sipsak >/dev/null 2>&1 || need+=(sipsak)
 if [ ${#need[@]} -gt 0 ]; then
 	apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
 fi

@@ -164,3 +164,21 @@ func (m *Msg) setOrAddHeader(l *Lumps, t HeaderType, value string) {
 		l.InsertAfter(m.headerEnd, t.String()+": "+value+"\r\n")
 	}
 }
+
+// SetViaReceived completes the top Via of a received request as RFC 3261
+// §18.2.1 and RFC 3581 §4 ask before it is forwarded: received added when
+// set, and an empty rport given rport's value when rport is not 0.
+func (m *Msg) SetViaReceived(received string, rport int) {
+	via, err := m.Via()
+	if err != nil {
+		return
+	}
+	if rport != 0 && via.HasRPort && via.RPort == "" {
+		if end, ok := paramNameEnd(via.Params, "rport"); ok {
+			m.Lumps.InsertAfter(via.End-len(via.Params)+end, "="+strconv.Itoa(rport))
+		}
+	}
+	if received != "" {
+		m.Lumps.InsertAfter(via.End, ";received="+received)
+	}
+}

@@ -91,3 +91,14 @@ func TestBranchClones(t *testing.T) {
 	}
 	equal(t, "original edits untouched", m.Lumps.Len(), 1)
 }
+
+func TestSetViaReceived(t *testing.T) {
+	m := mustParse(t, msg(basicRequest))
+	m.SetViaReceived("192.0.2.33", 40001)
+	want := strings.Replace(msg(basicRequest), "branch=z9hG4bK1;rport", "branch=z9hG4bK1;rport=40001;received=192.0.2.33", 1)
+	equal(t, "output", string(m.Bytes()), want)
+	m2 := mustParse(t, string(m.Bytes()))
+	v, _ := m2.Via()
+	equal(t, "received", v.Received, "192.0.2.33")
+	equal(t, "rport", v.RPort, "40001")
+}

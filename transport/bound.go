@@ -75,3 +75,20 @@ func (s *Socket) canSend(dst netip.Addr) bool {
 	local := s.Local.Addr()
 	return local.Is4() == dst.Is4() || (local.Is6() && local.IsUnspecified())
 }
+
+// PickSocket returns the socket a message to dst over proto leaves from
+// when none is forced: the first socket of that protocol and address
+// family. The core asks before it builds the message, since the Via and
+// Record-Route carry the socket's address.
+func (m *Manager) PickSocket(proto Proto, dst netip.Addr) *Socket { return m.pickSocket(proto, dst) }
+
+// SocketByName returns the socket written as name ("udp:127.0.0.1:5060",
+// the form of $socket_out and force_send_socket), or nil.
+func (m *Manager) SocketByName(name string) *Socket {
+	for _, s := range m.Sockets() {
+		if s.String() == name {
+			return s
+		}
+	}
+	return nil
+}

@@ -21,6 +21,7 @@ func Module() *engine.Module {
 	for i := range fns {
 		fns[i].Routes = engine.AnyRoute
 	}
+	fns = append(fns, forwardFunctions()...)
 	return &engine.Module{Name: "core", Functions: fns}
 }
 
@@ -31,7 +32,7 @@ func Module() *engine.Module {
 // unknown function.
 var Unimplemented = []string{
 	// transport: stateless forwarding and per-message send options
-	"forward", "send", "force_send_socket", "force_rport", "add_local_rport",
+	"send", "force_send_socket", "force_rport", "add_local_rport",
 	"force_tcp_alias", "set_advertised_address", "set_advertised_port",
 	"set_via_handling",
 	// event interface

@@ -5,6 +5,8 @@ package all
 
 import (
 	_ "switchboard/modules/maxfwd"
+	_ "switchboard/modules/proto_tcp"
+	_ "switchboard/modules/proto_udp"
 	_ "switchboard/modules/signaling"
 	_ "switchboard/modules/sipmsgops"
 	_ "switchboard/modules/sl"

@@ -1,0 +1,129 @@
+package core
+
+import (
+	"switchboard/engine"
+	"switchboard/script/ast"
+	"switchboard/sip"
+	"switchboard/transport"
+)
+
+// receive is the transport's handler: it runs on the socket's reader
+// goroutine (OpenSIPS's UDP workers read and process too), parses the
+// message and runs it through the script of the moment.
+func (s *Server) receive(p *transport.Packet) {
+	m, err := sip.Parse(p.Data) // copies: p.Data is the reader's buffer
+	if m == nil {
+		s.log.Core.Debug("dropped a message whose first line does not parse", "src", p.Src.String(), "err", err)
+		return
+	}
+	l := s.script.Current()
+	route := engine.RequestRoute
+	if !m.IsRequest() {
+		route = engine.OnReplyRoute
+	}
+	ctx := s.context()
+	defer s.contexts.Put(ctx)
+	ctx.Reset(m, route)
+	ctx.MsgID = s.msgID.Add(1)
+	ctx.Received = engine.Received{Proto: p.Socket.Proto().String(), Src: p.Src, Local: p.Socket.Local,
+		Socket: p.Socket.String(), Handle: p.Socket}
+	if p.Conn != nil {
+		ctx.Received.Handle = p.Conn
+	}
+	if err == nil {
+		err = m.Check()
+	}
+	switch {
+	case err != nil:
+		s.badMessage(ctx, l, err)
+	case m.IsRequest():
+		s.request(ctx, l)
+	default:
+		s.reply(ctx, l)
+	}
+}
+
+// badMessage hands a request that failed parsing to error_route with
+// $err.* set, as OpenSIPS does; without error_route, and for replies, the
+// message is dropped.
+func (s *Server) badMessage(ctx *engine.Context, l *Loaded, err error) {
+	r, ok := l.Program.Route(ast.ErrorRoute, "")
+	if !ok || !ctx.Msg.IsRequest() {
+		s.log.Core.Debug("dropped a malformed message", "src", ctx.Received.Src.String(), "err", err)
+		return
+	}
+	code := sip.StatusFor(err)
+	ctx.Err = engine.ErrorInfo{Class: 1, Level: -1, Info: err.Error(), RCode: code, RReason: sip.ReasonPhrase(code)}
+	ctx.Route = engine.ErrorRoute
+	r.Run(ctx)
+}
+
+// request runs the modules' BeforeScript hooks and the main route. A
+// request the script does not forward or answer is dropped.
+func (s *Server) request(ctx *engine.Context, l *Loaded) {
+	// RFC 3261 §18.2.1, RFC 3581: record where the request really came
+	// from in its Via, for the replies that will follow it back.
+	if via, err := ctx.Msg.Via(); err == nil {
+		received, rport := transport.ReceivedParams(via, ctx.Received.Src)
+		ctx.Msg.SetViaReceived(received, rport)
+	}
+	for _, mod := range l.Program.Modules {
+		if mod.BeforeScript != nil && mod.BeforeScript(ctx) {
+			return
+		}
+	}
+	if l.Program.Main != nil {
+		l.Program.Main.Run(ctx)
+	}
+}
+
+// reply runs the global onreply_route, then forwards the reply
+// statelessly by its Via (RFC 3261 §16.11 and §18.2.2): the top Via must
+// be ours; it is removed and the reply goes where the next one says.
+func (s *Server) reply(ctx *engine.Context, l *Loaded) {
+	if r, ok := l.Program.Route(ast.OnReplyRoute, ""); ok {
+		r.Run(ctx)
+		if ctx.Dropped {
+			return
+		}
+	}
+	m := ctx.Msg
+	vias, err := m.Vias()
+	if err != nil || len(vias) < 2 {
+		s.log.Core.Debug("dropped a reply with no Via to forward it on", "src", ctx.Received.Src.String())
+		return
+	}
+	top := &vias[0]
+	if !IsMyself(top.Host, top.Port) {
+		s.log.Core.Debug("dropped a reply whose top Via is not ours", "via", top.Host)
+		return
+	}
+	removeTopVia(m, vias)
+	proto, err := transport.ParseProto(vias[1].Transport)
+	if err != nil {
+		s.log.Core.Debug("dropped a reply for an unknown transport", "transport", vias[1].Transport)
+		return
+	}
+	target, err := transport.ResponseDestination(&vias[1], proto)
+	if err != nil {
+		s.log.Core.Debug("dropped a reply with no destination", "err", err)
+		return
+	}
+	buf := s.buffers.Get().(*[]byte)
+	*buf = m.AppendTo((*buf)[:0])
+	if err := s.sendToTarget(target, nil, *buf); err != nil {
+		s.log.Core.Info("could not forward a reply", "dst", target.String(), "err", err)
+	}
+	s.buffers.Put(buf)
+}
+
+// removeTopVia deletes the first via-parm: the whole Via line when it is
+// the only value of its header, else up to the next value.
+func removeTopVia(m *sip.Msg, vias []sip.Via) {
+	h, _ := m.Header(sip.HdrVia)
+	if vias[1].Start < h.End {
+		m.Lumps.Delete(vias[0].Start, vias[1].Start)
+		return
+	}
+	m.RemoveHeader(h)
+}

@@ -1,0 +1,171 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"switchboard/engine"
+	"switchboard/resolver"
+	"switchboard/script/ast"
+	"switchboard/transport"
+)
+
+// Server is a running switchboard: the script, the sockets and the
+// receive -> route -> send pipeline.
+type Server struct {
+	script    *Script
+	cfg       Config
+	log       *Loggers
+	transport *transport.Manager
+	resolver  *resolver.Resolver
+
+	msgID    atomic.Uint64
+	contexts sync.Pool
+	buffers  sync.Pool
+}
+
+// ServerOptions say how to start a server.
+type ServerOptions struct {
+	Load LoadOptions
+	// Loggers replaces the loggers the script's parameters ask for (tests,
+	// -E).
+	Loggers *Loggers
+	// Resolver replaces the system DNS resolver (tests).
+	Resolver *resolver.Resolver
+}
+
+// NewServer loads and checks the script at path, runs the modules' init
+// hooks and opens the sockets; Start begins processing.
+func NewServer(path string, opts ServerOptions) (*Server, error) {
+	script, err := NewScript(path, opts.Load)
+	if err != nil {
+		return nil, err
+	}
+	return newServer(script, opts)
+}
+
+func newServer(script *Script, opts ServerOptions) (*Server, error) {
+	l := script.Current()
+	s := &Server{script: script, cfg: l.Config, log: opts.Loggers, resolver: opts.Resolver}
+	if s.log == nil {
+		logs, err := OpenLoggers(l.Config, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		s.log = logs
+	}
+	if err := s.checkSockets(l); err != nil {
+		return nil, err
+	}
+	if s.resolver == nil {
+		r, err := resolver.New(resolver.Config{TryIPv6: s.cfg.DNSTryIPv6, TryNAPTR: s.cfg.DNSTryNAPTR})
+		if err != nil {
+			return nil, fmt.Errorf("dns: %w", err)
+		}
+		s.resolver = r
+	}
+	if err := l.InitModules(); err != nil {
+		return nil, err
+	}
+	s.contexts.New = func() any {
+		return &engine.Context{Vars: engine.NewVars(), AVPs: engine.NewAVPs(), Sender: s, Log: s.log.Script}
+	}
+	s.buffers.New = func() any { b := make([]byte, 0, 4096); return &b }
+	s.transport = transport.NewManager(transport.Config{
+		TCPConnectTimeout:     time.Duration(s.cfg.TCPConnectTimeoutMS) * time.Millisecond,
+		TCPConnectionLifetime: time.Duration(s.cfg.TCPConnectionLifetime) * time.Second,
+		TCPMaxConnections:     s.cfg.TCPMaxConnections,
+		UDPReaders:            s.cfg.UDPWorkers,
+		Logger:                s.log.Core,
+	}, s.receive)
+	return s, nil
+}
+
+// checkSockets refuses a script without sockets, or with a socket whose
+// protocol module it does not load (OpenSIPS 3 has one module per
+// protocol).
+func (s *Server) checkSockets(l *Loaded) error {
+	if len(s.cfg.Sockets) == 0 {
+		return errors.New("no socket= (or listen=) line: nothing to listen on")
+	}
+	for _, spec := range s.cfg.Sockets {
+		mod := "proto_" + spec.Proto.String()
+		loaded := false
+		for _, m := range l.Program.Modules {
+			loaded = loaded || m.Name == mod
+		}
+		if !loaded {
+			return fmt.Errorf("socket %s: protocol %s is not loaded: add loadmodule \"%s.so\"", spec, spec.Proto, mod)
+		}
+	}
+	return nil
+}
+
+// Start opens the sockets, runs startup_route and starts processing.
+func (s *Server) Start() error {
+	if err := s.transport.Listen(s.cfg.Sockets); err != nil {
+		return err
+	}
+	for _, a := range s.cfg.Aliases {
+		s.transport.AddAlias(a.Host, a.Port, a.Proto)
+	}
+	SetMyself(s.isMyself)
+	if r, ok := s.script.Current().Program.Route(ast.StartupRoute, ""); ok {
+		ctx := s.context()
+		ctx.Reset(nil, engine.StartupRoute)
+		r.Run(ctx)
+		s.contexts.Put(ctx)
+	}
+	for _, sock := range s.transport.Sockets() {
+		s.log.Core.Info("listening", "socket", sock.String())
+	}
+	return nil
+}
+
+// isMyself checks host:port against the sockets and aliases; port 0 (a
+// host given alone, as is_myself("$rd") does) matches any of our ports.
+func (s *Server) isMyself(host string, port int) bool {
+	if port != 0 {
+		return s.transport.IsMyself(host, port, transport.ProtoAny)
+	}
+	for _, sock := range s.transport.Sockets() {
+		if s.transport.IsMyself(host, int(sock.Local.Port()), transport.ProtoAny) {
+			return true
+		}
+		if _, adv := sock.SentBy(); s.transport.IsMyself(host, adv, transport.ProtoAny) {
+			return true
+		}
+	}
+	return false
+}
+
+// Stop closes the sockets and waits for the readers to finish.
+func (s *Server) Stop() error {
+	err := s.transport.Close()
+	SetMyself(nil)
+	return errors.Join(err, s.log.Close())
+}
+
+// Reload compiles the script file again and swaps it in; messages in
+// flight finish on the program they started with.
+func (s *Server) Reload() error { return s.script.Reload() }
+
+// Sockets returns the open sockets.
+func (s *Server) Sockets() []*transport.Socket { return s.transport.Sockets() }
+
+// Logger returns the core logger.
+func (s *Server) Logger() *slog.Logger { return s.log.Core }
+
+func (s *Server) context() *engine.Context { return s.contexts.Get().(*engine.Context) }
+
+// resolveTimeout bounds a DNS lookup made on a worker.
+const resolveTimeout = 2 * time.Second
+
+func resolveContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), resolveTimeout)
+}
