@@ -81,6 +81,11 @@ func (s *Server) request(ctx *engine.Context, l *Loaded) {
 // statelessly by its Via (RFC 3261 §16.11 and §18.2.2): the top Via must
 // be ours; it is removed and the reply goes where the next one says.
 func (s *Server) reply(ctx *engine.Context, l *Loaded) {
+	for _, mod := range l.Program.Modules {
+		if mod.OnReply != nil && mod.OnReply(ctx) {
+			return
+		}
+	}
 	if r, ok := l.Program.Route(ast.OnReplyRoute, ""); ok {
 		r.Run(ctx)
 		if ctx.Dropped {

@@ -90,7 +90,7 @@ func (s *Server) ForwardRequest(ctx *engine.Context, dst string) error {
 	defer s.buffers.Put(buf)
 	var errs []error
 	for _, t := range targets {
-		err := s.sendRequest(ctx, t, buf)
+		_, err := s.sendRequest(ctx, t, "", buf)
 		if err == nil {
 			return nil
 		}
@@ -100,21 +100,66 @@ func (s *Server) ForwardRequest(ctx *engine.Context, dst string) error {
 	return fmt.Errorf("forward to %s: %w", hop, errors.Join(errs...))
 }
 
-// sendRequest builds the request for one target and sends it.
-func (s *Server) sendRequest(ctx *engine.Context, t resolver.Target, buf *[]byte) error {
+// SendBranch sends the request in ctx with a given branch (tm) and
+// returns what it sent.
+func (s *Server) SendBranch(ctx *engine.Context, dst, branch string) (*engine.Sent, error) {
+	hop := NextHop(ctx, dst)
+	u, err := sip.ParseURI(hop)
+	if err != nil {
+		return nil, fmt.Errorf("send to %q: %w", hop, err)
+	}
+	rctx, cancel := resolveContext()
+	targets, err := s.resolver.Resolve(rctx, &u)
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("send to %s: %w", hop, err)
+	}
+	var errs []error
+	for _, t := range targets {
+		var buf []byte
+		sent, err := s.sendRequest(ctx, t, branch, &buf)
+		if err == nil {
+			sent.URI = hop
+			return sent, nil
+		}
+		s.resolver.MarkFailed(t, failedTargetPause)
+		errs = append(errs, err)
+	}
+	return nil, fmt.Errorf("send to %s: %w", hop, errors.Join(errs...))
+}
+
+// SendAgain sends data where s went.
+func (s *Server) SendAgain(sent *engine.Sent, data []byte) error {
+	d, ok := sent.Handle.(transport.Destination)
+	if !ok {
+		return errors.New("send again: not sent by this server")
+	}
+	return s.transport.Send(d, data)
+}
+
+// sendRequest builds the request for one target and sends it; an empty
+// branch is the stateless one (RFC 3261 §16.11).
+func (s *Server) sendRequest(ctx *engine.Context, t resolver.Target, branch string, buf *[]byte) (*engine.Sent, error) {
 	proto, err := transport.ParseProto(t.Proto)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sock := s.transport.SocketByName(ctx.Socket)
 	if sock == nil {
 		sock = s.transport.PickSocket(proto, t.Addr.Addr())
 	}
 	if sock == nil {
-		return fmt.Errorf("no %s socket to send to %s from", proto, t.Addr)
+		return nil, fmt.Errorf("no %s socket to send to %s from", proto, t.Addr)
+	}
+	if branch == "" {
+		branch = sip.StatelessBranch(ctx.Msg, t.String())
 	}
 	host, port := sock.SentBy()
 	out := &engine.Outgoing{Proto: proto.String(), Local: sock.Local, Advertised: HostPort(host, port), Dst: t.Addr}
-	*buf = BuildForward((*buf)[:0], ctx, out, sip.StatelessBranch(ctx.Msg, t.String()))
-	return s.transport.Send(transport.Destination{Proto: proto, Addr: t.Addr, Socket: sock}, *buf)
+	*buf = BuildForward((*buf)[:0], ctx, out, branch)
+	d := transport.Destination{Proto: proto, Addr: t.Addr, Socket: sock}
+	if err := s.transport.Send(d, *buf); err != nil {
+		return nil, err
+	}
+	return &engine.Sent{Data: *buf, Proto: proto.String(), Dst: t.Addr, Local: sock.Local, Handle: d}, nil
 }

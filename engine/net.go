@@ -26,4 +26,24 @@ type Sender interface {
 	// Request-URI; resolved as RFC 3263 says, with the element's own Via
 	// on top and the loaded modules' BeforeForward edits.
 	ForwardRequest(ctx *Context, dst string) error
+	// SendBranch sends the request in ctx statefully: like
+	// ForwardRequest but with the given Via branch, trying the resolved
+	// targets in turn, and returns what it sent and where, so that tm can
+	// retransmit it or follow it with a CANCEL or ACK.
+	SendBranch(ctx *Context, dst, branch string) (*Sent, error)
+	// SendAgain sends data where s went: a retransmission, or a CANCEL or
+	// hop-by-hop ACK for the same branch.
+	SendAgain(s *Sent, data []byte) error
+}
+
+// Sent is a request as it left: its bytes and destination.
+type Sent struct {
+	Data  []byte
+	Proto string
+	Dst   netip.AddrPort
+	Local netip.AddrPort
+	// URI is the next hop it was sent to (the target of RFC 3263).
+	URI string
+	// Handle is the transport's destination, for SendAgain.
+	Handle any
 }

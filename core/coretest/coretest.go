@@ -62,6 +62,26 @@ func (r *Recorder) SendReply(_ *engine.Context, reply []byte) error {
 	return nil
 }
 
+// SendBranch builds the request as the core would send it with branch,
+// records it and returns it as sent to Destination.
+func (r *Recorder) SendBranch(ctx *engine.Context, dst, branch string) (*engine.Sent, error) {
+	hop := core.NextHop(ctx, dst)
+	out := &engine.Outgoing{Proto: Source.Proto, Local: Source.Local,
+		Advertised: core.HostPort(Source.Local.Addr().String(), int(Source.Local.Port()))}
+	data := core.BuildForward(nil, ctx, out, branch)
+	r.Forwards = append(r.Forwards, Forward{Dst: hop, Data: string(data)})
+	return &engine.Sent{Data: data, Proto: Source.Proto, Dst: Destination, Local: Source.Local, URI: hop}, nil
+}
+
+// SendAgain records data as sent where s went.
+func (r *Recorder) SendAgain(s *engine.Sent, data []byte) error {
+	r.Forwards = append(r.Forwards, Forward{Dst: s.URI, Data: string(data)})
+	return nil
+}
+
+// Destination is where the Recorder pretends requests go.
+var Destination = netip.MustParseAddrPort("127.0.0.2:5060")
+
 // ForwardRequest builds the request as the core would send it from
 // Source's socket and records it.
 func (r *Recorder) ForwardRequest(ctx *engine.Context, dst string) error {
