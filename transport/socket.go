@@ -175,8 +175,8 @@ func splitHostPort(hp string) (host string, port int, err error) {
 	case strings.Count(hp, ":") > 1:
 		// A bare IPv6 address cannot carry a port: the last group would be
 		// read as one.
-		if _, err := netip.ParseAddr(hp); err != nil {
-			return "", 0, fmt.Errorf("invalid address %q (write IPv6 with a port as [addr]:port)", hp)
+		if _, err := netip.ParseAddr(hp); err != nil || strings.Contains(hp, "%") {
+			return "", 0, fmt.Errorf("invalid address %q (write IPv6 with a port as [addr]:port; zones are not supported)", hp)
 		}
 		host = hp
 	default:

@@ -7,6 +7,7 @@ import (
 	_ "switchboard/modules/maxfwd"
 	_ "switchboard/modules/proto_tcp"
 	_ "switchboard/modules/proto_udp"
+	_ "switchboard/modules/rr"
 	_ "switchboard/modules/signaling"
 	_ "switchboard/modules/sipmsgops"
 	_ "switchboard/modules/sl"
