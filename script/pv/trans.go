@@ -276,3 +276,26 @@ func trText(in engine.Value, class string) (string, error) {
 	}
 	return in.Str, nil
 }
+
+// withParamName builds a transformation that takes one argument, a
+// parameter name (constant or variable): {uri.param,name},
+// {via.param,name}, {param.value,name}. lookup gets the input and the
+// evaluated name.
+func withParamName(lookup func(in engine.Value, name string) (engine.Value, error)) transformMaker {
+	return func(args []TransformArg) (Transformation, error) {
+		if err := trWantArgs(args, 1, 1); err != nil {
+			return nil, err
+		}
+		name, err := parseTrStr(args[0], "parameter name")
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx *engine.Context, in engine.Value) (engine.Value, error) {
+			n, err := name.get(ctx)
+			if err != nil {
+				return engine.Null, err
+			}
+			return lookup(in, n)
+		}, nil
+	}
+}

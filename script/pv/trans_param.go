@@ -79,31 +79,18 @@ func paramList(in engine.Value) ([]listParam, error) {
 }
 
 func makeParamByName(result func(p *listParam) engine.Value) transformMaker {
-	return func(args []TransformArg) (Transformation, error) {
-		if err := trWantArgs(args, 1, 1); err != nil {
-			return nil, err
-		}
-		name, err := parseTrStr(args[0], "parameter name")
+	return withParamName(func(in engine.Value, name string) (engine.Value, error) {
+		params, err := paramList(in)
 		if err != nil {
-			return nil, err
+			return engine.Null, err
 		}
-		return func(ctx *engine.Context, in engine.Value) (engine.Value, error) {
-			params, err := paramList(in)
-			if err != nil {
-				return engine.Null, err
+		for i := range params {
+			if sip.EqualFold(params[i].name, name) {
+				return result(&params[i]), nil
 			}
-			n, err := name.get(ctx)
-			if err != nil {
-				return engine.Null, err
-			}
-			for i := range params {
-				if sip.EqualFold(params[i].name, n) {
-					return result(&params[i]), nil
-				}
-			}
-			return result(nil), nil
-		}, nil
-	}
+		}
+		return result(nil), nil
+	})
 }
 
 // makeParamAt builds valueat/name: index from 0, negative from the end

@@ -74,27 +74,14 @@ func uriParamPart(name string) func(u *sip.URI) engine.Value {
 
 // makeURIParam builds {uri.param,name}: null when the parameter is absent,
 // "" when it has no value.
-func makeURIParam(args []TransformArg) (Transformation, error) {
-	if err := trWantArgs(args, 1, 1); err != nil {
-		return nil, err
-	}
-	name, err := parseTrStr(args[0], "parameter name")
+var makeURIParam = withParamName(func(in engine.Value, name string) (engine.Value, error) {
+	u, err := parseTrURI(in)
 	if err != nil {
-		return nil, err
+		return engine.Null, err
 	}
-	return func(ctx *engine.Context, in engine.Value) (engine.Value, error) {
-		u, err := parseTrURI(in)
-		if err != nil {
-			return engine.Null, err
-		}
-		n, err := name.get(ctx)
-		if err != nil {
-			return engine.Null, err
-		}
-		v, ok := u.Params.Get(n)
-		if !ok {
-			return engine.Null, nil
-		}
-		return engine.Str(v), nil
-	}, nil
-}
+	v, ok := u.Params.Get(name)
+	if !ok {
+		return engine.Null, nil
+	}
+	return engine.Str(v), nil
+})

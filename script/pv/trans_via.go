@@ -53,31 +53,18 @@ func init() {
 			return part(&v), nil
 		}))
 	}
-	trRegister("via.param", func(args []TransformArg) (Transformation, error) {
-		if err := trWantArgs(args, 1, 1); err != nil {
-			return nil, err
-		}
-		name, err := parseTrStr(args[0], "parameter name")
+	trRegister("via.param", withParamName(func(in engine.Value, name string) (engine.Value, error) {
+		v, err := parseTrVia(in)
 		if err != nil {
-			return nil, err
+			return engine.Null, err
 		}
-		return func(ctx *engine.Context, in engine.Value) (engine.Value, error) {
-			v, err := parseTrVia(in)
-			if err != nil {
-				return engine.Null, err
+		for _, p := range v.list {
+			if sip.EqualFold(p.name, name) {
+				return engine.Str(p.value), nil
 			}
-			n, err := name.get(ctx)
-			if err != nil {
-				return engine.Null, err
-			}
-			for _, p := range v.list {
-				if sip.EqualFold(p.name, n) {
-					return engine.Str(p.value), nil
-				}
-			}
-			return engine.Null, nil
-		}, nil
-	})
+		}
+		return engine.Null, nil
+	}))
 }
 
 // param returns the value of the named parameter, "" when absent.
