@@ -77,18 +77,20 @@ func (s *Server) request(ctx *engine.Context, l *Loaded) {
 	}
 }
 
-// reply runs the global onreply_route, then forwards the reply
+// reply runs the global onreply_route, then the modules' OnReply hooks
+// (tm takes the replies of its transactions there, as OpenSIPS runs the
+// main onreply_route before tm sees a reply), then forwards the reply
 // statelessly by its Via (RFC 3261 §16.11 and §18.2.2): the top Via must
 // be ours; it is removed and the reply goes where the next one says.
 func (s *Server) reply(ctx *engine.Context, l *Loaded) {
-	for _, mod := range l.Program.Modules {
-		if mod.OnReply != nil && mod.OnReply(ctx) {
-			return
-		}
-	}
 	if r, ok := l.Program.Route(ast.OnReplyRoute, ""); ok {
 		r.Run(ctx)
 		if ctx.Dropped {
+			return
+		}
+	}
+	for _, mod := range l.Program.Modules {
+		if mod.OnReply != nil && mod.OnReply(ctx) {
 			return
 		}
 	}

@@ -27,6 +27,9 @@ type Server struct {
 	msgID    atomic.Uint64
 	contexts sync.Pool
 	buffers  sync.Pool
+
+	stopTimers chan struct{}
+	timers     sync.WaitGroup
 }
 
 // ServerOptions say how to start a server.
@@ -121,10 +124,45 @@ func (s *Server) Start() error {
 		r.Run(ctx)
 		s.contexts.Put(ctx)
 	}
+	s.startTimerRoutes()
 	for _, sock := range s.transport.Sockets() {
 		s.log.Core.Info("listening", "socket", sock.String())
 	}
 	return nil
+}
+
+// startTimerRoutes runs each timer_route[name, seconds] every seconds on
+// its own goroutine (OpenSIPS's timer processes). Each tick takes the
+// route from the program of the moment, so a reload applies.
+func (s *Server) startTimerRoutes() {
+	s.stopTimers = make(chan struct{})
+	for name, r := range s.script.Current().Program.Routes[ast.TimerRoute] {
+		if r.Interval <= 0 {
+			continue
+		}
+		s.timers.Add(1)
+		go func(name string, every time.Duration) {
+			defer s.timers.Done()
+			// The goroutine is the timer's worker: its $var persist
+			// from one tick to the next, as in OpenSIPS's timer process.
+			ctx := s.contexts.New().(*engine.Context)
+			tick := time.NewTicker(every)
+			defer tick.Stop()
+			for {
+				select {
+				case <-s.stopTimers:
+					return
+				case <-tick.C:
+				}
+				r, ok := s.script.Current().Program.Route(ast.TimerRoute, name)
+				if !ok {
+					continue // removed by a reload
+				}
+				ctx.Reset(nil, engine.TimerRoute)
+				r.Run(ctx)
+			}
+		}(name, time.Duration(r.Interval)*time.Second)
+	}
 }
 
 // isMyself checks host:port against the sockets and aliases; port 0 (a
@@ -146,6 +184,10 @@ func (s *Server) isMyself(host string, port int) bool {
 
 // Stop closes the sockets and waits for the readers to finish.
 func (s *Server) Stop() error {
+	if s.stopTimers != nil {
+		close(s.stopTimers)
+		s.timers.Wait()
+	}
 	err := s.transport.Close()
 	SetMyself(nil)
 	return errors.Join(err, s.log.Close())

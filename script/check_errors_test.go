@@ -66,6 +66,8 @@ func TestCheckErrors(t *testing.T) {
 			"t.cfg:1:1: unknown module tmm (did you mean tm?)"},
 		{"module not compiled in", "loadmodule \"dialog.so\"\nroute { ok(); }",
 			"t.cfg:1:1: not supported: module dialog"},
+		{"event routes wait for the event interface", "route { ok(); }\nevent_route[E_CORE_THRESHOLD] { ok(); }",
+			"t.cfg:2:1: not supported: event_route[E_CORE_THRESHOLD] (the event interface is not built yet)"},
 		{"module dependency not loaded", "loadmodule \"dialog_stub.so\"\nroute { ok(); }",
 			"t.cfg:1:1: module dialog_stub needs module tm: add loadmodule \"tm.so\""},
 		{"module loaded twice", "loadmodule \"tm.so\"\nloadmodule \"/usr/lib/opensips/modules/tm.so\"\nroute { ok(); }",

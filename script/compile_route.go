@@ -31,6 +31,12 @@ func isMain(r *ast.RouteBlock) bool {
 // calls and t_on_failure-style references may come before the definition.
 func (c *compiler) declareRoutes(blocks []*ast.RouteBlock) {
 	for _, b := range blocks {
+		if b.Kind == ast.EventRoute {
+			// Nothing raises events until the event interface exists;
+			// accepting the route would be a silent no-op.
+			c.errorf(b.Pos, "not supported: event_route[%s] (the event interface is not built yet)", b.Name)
+			continue
+		}
 		name := b.Name
 		if isMain(b) {
 			name = ""
