@@ -1,6 +1,6 @@
 module switchboard/bench
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/emiago/sipgo v1.7.3
@@ -13,7 +13,7 @@ require (
 	github.com/gobwas/ws v1.3.2 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	golang.org/x/sync v0.16.0 // indirect
-	golang.org/x/sys v0.24.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 )
 
 replace switchboard => ../
