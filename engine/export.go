@@ -17,10 +17,10 @@ type Module struct {
 	// request (sl absorbs the ACKs of its own replies) and the script
 	// does not run.
 	BeforeScript func(ctx *Context) bool
-	// OnReply runs for every reply before the global onreply_route, in
-	// loadmodule order; returning true means the module took the reply
-	// (tm matched it to a transaction) and the core does not forward it
-	// statelessly.
+	// OnReply runs for every reply after the global onreply_route (as
+	// OpenSIPS runs its main onreply_route before tm), in loadmodule
+	// order; returning true means the module took the reply (tm matched
+	// it to a transaction) and the core does not forward it statelessly.
 	OnReply func(ctx *Context) bool
 	// BeforeForward runs for every copy of a request the core sends on
 	// (stateless forward or a tm branch), in loadmodule order, once the

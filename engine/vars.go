@@ -33,6 +33,16 @@ type AVPs struct {
 // NewAVPs makes an empty AVP set.
 func NewAVPs() *AVPs { return &AVPs{lists: map[string][]Value{}} }
 
+// Clone returns a copy of a that shares nothing with it: tm keeps one
+// with a transaction, since the message's own set is reused.
+func (a *AVPs) Clone() *AVPs {
+	c := &AVPs{lists: make(map[string][]Value, len(a.lists))}
+	for name, l := range a.lists {
+		c.lists[name] = append([]Value(nil), l...)
+	}
+	return c
+}
+
 // Reset removes every AVP.
 func (a *AVPs) Reset() { clear(a.lists) }
 
