@@ -102,6 +102,11 @@ type Context struct {
 	// error_route ($err.*).
 	Err ErrorInfo
 
+	// ReplyHeaders are headers for the reply the element sends to this
+	// request (OpenSIPS's reply lumps: append_to_reply, the auth
+	// challenges); sl and tm add them to any reply they build.
+	ReplyHeaders []sip.Field
+
 	// Dropped is set by drop: the element must not send or reply.
 	Dropped bool
 	// Depth counts the route(...) calls being run, to bound recursion.
@@ -153,8 +158,10 @@ func (c *Context) Reset(m *sip.Msg, route RouteType) {
 	vars, avps, args, branches, log, sender, mods := c.Vars, c.AVPs, c.args[:0], c.Branches[:0], c.Log, c.Sender, c.Modules
 	clear(c.state)
 	state := c.state[:0]
+	clear(c.ReplyHeaders)
+	replyHeaders := c.ReplyHeaders[:0]
 	*c = Context{Msg: m, Route: route, Vars: vars, AVPs: avps, args: args, Branches: branches, RURIQ: -1,
-		Log: log, Sender: sender, state: state, Modules: mods}
+		Log: log, Sender: sender, state: state, Modules: mods, ReplyHeaders: replyHeaders}
 	if c.AVPs != nil {
 		c.AVPs.Reset()
 	}

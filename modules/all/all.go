@@ -4,6 +4,7 @@
 package all
 
 import (
+	_ "switchboard/modules/auth"
 	_ "switchboard/modules/maxfwd"
 	_ "switchboard/modules/proto_tcp"
 	_ "switchboard/modules/proto_udp"
@@ -12,4 +13,5 @@ import (
 	_ "switchboard/modules/sipmsgops"
 	_ "switchboard/modules/sl"
 	_ "switchboard/modules/textops"
+	_ "switchboard/modules/tm"
 )

@@ -25,6 +25,8 @@ func init() {
 		Name: "sipmsgops",
 		Functions: []engine.Function{
 			{Name: "append_hf", Args: []engine.ArgSpec{str, optHname}, Routes: msgRoutes, Run: appendHF},
+			{Name: "append_to_reply", Args: []engine.ArgSpec{str},
+				Routes: engine.RequestRoute | engine.BranchRoute | engine.FailureRoute | engine.ErrorRoute, Run: appendToReply},
 			{Name: "insert_hf", Args: []engine.ArgSpec{str, optHname}, Routes: msgRoutes, Run: insertHF},
 			{Name: "append_urihf", Args: []engine.ArgSpec{str, str},
 				Routes: engine.RequestRoute | engine.FailureRoute | engine.BranchRoute, Run: appendURIHF},

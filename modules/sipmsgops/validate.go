@@ -10,7 +10,7 @@ import (
 
 // Validation flags of sipmsg_validate.
 const (
-	checkSDP      = 1 << iota // s: accepted; the SDP check is not done (no SDP parser here yet)
+	checkSDP      = 1 << iota // s: refused by the fixup until the SDP check is done
 	checkHeaders              // h: every header body
 	noMaxForwards             // m: do not require Max-Forwards
 	checkRURI                 // r
@@ -20,9 +20,13 @@ const (
 )
 
 // fixupValidateFlags reads the flags; like OpenSIPS, unknown letters are
-// ignored.
+// ignored. The SDP check (s) is refused until it is done here: accepting
+// it would pretend to check.
 func fixupValidateFlags(s string) (any, error) {
 	flags := 0
+	if strings.ContainsAny(s, "sS") {
+		return nil, fmt.Errorf("not supported: sipmsg_validate flag s (SDP check)")
+	}
 	for _, c := range strings.ToLower(s) {
 		flags |= map[rune]int{'s': checkSDP, 'h': checkHeaders, 'm': noMaxForwards,
 			'r': checkRURI, 'f': checkFrom, 't': checkTo, 'c': checkContact}[c]

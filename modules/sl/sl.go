@@ -42,7 +42,8 @@ func init() { statsEnabled.Store(true) }
 // SendReply answers the request in ctx with code and reason, statelessly:
 // it copies Via, From, To, Call-ID and CSeq as RFC 3261 §8.2.6 says, adds
 // a To-tag carrying sl's signature, completes the top Via with received
-// and rport (RFC 3261 §18.2.1, RFC 3581) and hands it to the core to send
+// and rport (RFC 3261 §18.2.1, RFC 3581), adds the reply headers the
+// script or modules queued (ctx.ReplyHeaders) and hands it to the core to send
 // where the request came from. It returns 1, or -1 when it cannot (an
 // ACK is never answered; a broken request gets nothing).
 func SendReply(ctx *engine.Context, code int, reason string) int {
@@ -50,7 +51,7 @@ func SendReply(ctx *engine.Context, code int, reason string) int {
 	if m == nil || !m.IsRequest() || m.Method() == sip.MethodAck || code < 100 || code > 699 {
 		return -1
 	}
-	r := sip.Reply{Code: code, Reason: reason, ToTag: toTag(m)}
+	r := sip.Reply{Code: code, Reason: reason, ToTag: toTag(m), Headers: ctx.ReplyHeaders}
 	if via, err := m.Via(); err == nil && ctx.Received.Src.IsValid() {
 		r.Received, r.RPort = transport.ReceivedParams(via, ctx.Received.Src)
 	}
