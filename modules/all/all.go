@@ -5,6 +5,10 @@ package all
 
 import (
 	_ "switchboard/modules/auth"
+	_ "switchboard/modules/db_mysql"
+	_ "switchboard/modules/db_postgres"
+	_ "switchboard/modules/db_sqlite"
+	_ "switchboard/modules/db_text"
 	_ "switchboard/modules/maxfwd"
 	_ "switchboard/modules/proto_tcp"
 	_ "switchboard/modules/proto_udp"

@@ -1,0 +1,83 @@
+package db_mysql
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"switchboard/db"
+	"switchboard/db/dbtest"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m, "mysql") }
+
+func TestConformance(t *testing.T) {
+	dbtest.Suite(t, func(t *testing.T) string { return dbtest.NewURL(t, "mysql") })
+}
+
+func TestTimeouts(t *testing.T) {
+	url := dbtest.NewURL(t, "mysql")
+	conn := dbtest.Open(t, url, db.Config{Timeout: 300 * time.Millisecond})
+	ctx := context.Background()
+	t.Run("sleep", func(t *testing.T) {
+		start := time.Now()
+		_, err := conn.(db.RawConn).Raw(ctx, "SELECT SLEEP(10)")
+		if err == nil || time.Since(start) > 2*time.Second {
+			t.Errorf("pg_sleep(10): %v after %s", err, time.Since(start))
+		}
+	})
+	t.Run("locked_table", func(t *testing.T) {
+		mc, err := Config(url, db.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := sql.Open("mysql", mc.FormatDSN())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		lock, err := other.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer lock.Close()
+		if _, err := lock.ExecContext(ctx, "LOCK TABLES subscriber WRITE"); err != nil {
+			t.Fatal(err)
+		}
+		defer lock.ExecContext(ctx, "UNLOCK TABLES")
+		start := time.Now()
+		_, err = conn.Query(ctx, "subscriber", nil, nil, "", 0)
+		if err == nil || time.Since(start) > 2*time.Second {
+			t.Errorf("query of a locked table: %v after %s", err, time.Since(start))
+		}
+	})
+}
+
+// TestReconnect: while the server is down calls fail quickly; once it is
+// back the next call succeeds on a new connection.
+func TestReconnect(t *testing.T) {
+	conn := dbtest.Open(t, dbtest.NewURL(t, "mysql"), db.Config{Timeout: 2 * time.Second})
+	ctx := context.Background()
+	if err := conn.Insert(ctx, "subscriber", dbtest.Subscriber("a", "b", "c")); err != nil {
+		t.Fatal(err)
+	}
+	srv := dbtest.Servers["mysql"]
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := conn.Query(ctx, "subscriber", nil, nil, "", 0); err == nil {
+		t.Errorf("query with the server down succeeded")
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("query with the server down took %s", d)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.Query(ctx, "subscriber", nil, nil, "", 0)
+	if err != nil || len(rows) != 1 {
+		t.Errorf("first query after the restart: %v, %v", rows, err)
+	}
+}
