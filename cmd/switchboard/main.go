@@ -118,12 +118,14 @@ func run(path, preprocessor string, stderr bool) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	// Catch the signals before Start says "listening": whoever waits for
+	// that line may stop us at once.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	if err := srv.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "switchboard:", err)
 		return 1
 	}
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	for sig := range signals {
 		if sig == syscall.SIGHUP {
 			continue
