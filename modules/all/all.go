@@ -17,5 +17,4 @@ import (
 	_ "switchboard/modules/sipmsgops"
 	_ "switchboard/modules/sl"
 	_ "switchboard/modules/textops"
-	_ "switchboard/modules/tm"
 )
