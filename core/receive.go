@@ -1,6 +1,8 @@
 package core
 
 import (
+	"runtime/debug"
+
 	"switchboard/engine"
 	"switchboard/script/ast"
 	"switchboard/sip"
@@ -11,6 +13,14 @@ import (
 // goroutine (OpenSIPS's UDP workers read and process too), parses the
 // message and runs it through the script of the moment.
 func (s *Server) receive(p *transport.Packet) {
+	// A bug met by one message must cost that message, not the server:
+	// the reader goroutine goes on with the next one.
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Core.Error("dropped a message after a panic", "src", p.Src.String(), "panic", r,
+				"stack", string(debug.Stack()))
+		}
+	}()
 	m, err := sip.Parse(p.Data) // copies: p.Data is the reader's buffer
 	if m == nil {
 		s.log.Core.Debug("dropped a message whose first line does not parse", "src", p.Src.String(), "err", err)

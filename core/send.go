@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"time"
 
 	"switchboard/engine"
@@ -25,7 +26,7 @@ func (s *Server) SendReply(ctx *engine.Context, reply []byte) error {
 	if conn, ok := ctx.Received.Handle.(*transport.Conn); ok && !conn.Closed() {
 		return s.transport.Send(transport.Destination{Proto: conn.Socket.Proto(), Addr: conn.Remote, Conn: conn}, reply)
 	}
-	via, err := ctx.Msg.Via()
+	parsed, err := ctx.Msg.Via()
 	if err != nil {
 		return err
 	}
@@ -33,7 +34,19 @@ func (s *Server) SendReply(ctx *engine.Context, reply []byte) error {
 	if err != nil {
 		return err
 	}
-	target, err := transport.ResponseDestination(via, proto)
+	// The Via as the request was received: what RFC 3261 §18.2.1 and
+	// RFC 3581 add to it (received, rport) decides where the reply goes.
+	via := *parsed
+	if ctx.Received.Src.IsValid() {
+		received, rport := transport.ReceivedParams(parsed, ctx.Received.Src)
+		if received != "" {
+			via.Received = received
+		}
+		if rport != 0 && via.HasRPort && via.RPort == "" {
+			via.RPort = strconv.Itoa(rport)
+		}
+	}
+	target, err := transport.ResponseDestination(&via, proto)
 	if err != nil {
 		return err
 	}

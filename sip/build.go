@@ -37,7 +37,9 @@ var ErrNotRequest = errors.New("sip: reply to a message that is not a request")
 // AppendReply writes the reply r to req into dst. It copies, as received,
 // the Via headers, From, To, Call-ID and CSeq (RFC 3261 §8.2.6.2), and the
 // Record-Route headers for a 101-299 reply (§12.1.1), then r's headers, a
-// Content-Length and the body. req must have passed Check.
+// Content-Length and the body. It needs a Via that parses and a To
+// header; a To that does not parse is copied without a tag, so a request
+// that failed Check can still be answered 400.
 func AppendReply(dst []byte, req *Msg, r *Reply) ([]byte, error) {
 	if !req.isRequest {
 		return dst, ErrNotRequest
@@ -46,9 +48,11 @@ func AppendReply(dst []byte, req *Msg, r *Reply) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	to, err := req.To()
-	if err != nil {
-		return dst, err
+	// A To that does not parse (the 400 for RFC 4475 badaspec or quotbal)
+	// is copied as received, without a tag: the reply must still go out.
+	to, toErr := req.To()
+	if _, ok := req.Header(HdrTo); !ok {
+		return dst, toErr
 	}
 	reason := r.Reason
 	if reason == "" {
@@ -72,7 +76,9 @@ func AppendReply(dst []byte, req *Msg, r *Reply) ([]byte, error) {
 				continue
 			}
 		case HdrTo:
-			if r.ToTag != "" && r.Code > 100 && to.Tag() == "" && to.End <= h.End {
+			// Only the To header that was parsed gets the tag: a message
+			// that failed Check may carry several (RFC 4475 multi01).
+			if toErr == nil && r.ToTag != "" && r.Code > 100 && to.Tag() == "" && h.Start <= to.Start && to.End <= h.End {
 				dst = append(dst, req.raw[h.Start:to.End]...)
 				dst = append(dst, ";tag="...)
 				dst = append(dst, r.ToTag...)

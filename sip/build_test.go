@@ -1,6 +1,7 @@
 package sip
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -153,5 +154,28 @@ func TestAppendRequest(t *testing.T) {
 func TestReasonPhrase(t *testing.T) {
 	for code, want := range map[int]string{200: "OK", 423: "Interval Too Brief", 299: "OK", 499: "Client Error", 699: "Global Failure"} {
 		equal(t, "reason", ReasonPhrase(code), want)
+	}
+}
+
+// TestAppendReplyToBrokenRequests: error_route replies to requests that
+// failed Check; the builder must cope with what they hold (RFC 4475
+// multi01 has two To headers).
+func TestAppendReplyToBrokenRequests(t *testing.T) {
+	for _, name := range []string{"multi01.dat", "mismatch01.dat", "badaspec.dat", "quotbal.dat", "scalar02.dat"} {
+		data, err := os.ReadFile("testdata/rfc4475/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := Parse(data)
+		if m == nil {
+			continue
+		}
+		out, err := AppendReply(nil, m, &Reply{Code: 400, ToTag: "x", Received: "127.0.0.1"})
+		if err != nil {
+			continue // no Via or To to build from: nothing is sent
+		}
+		if _, err := ParseString(string(out)); err != nil {
+			t.Errorf("%s: the 400 does not parse: %v\n%s", name, err, out)
+		}
 	}
 }

@@ -84,6 +84,11 @@ func FuzzParse(f *testing.F) {
 		if out := string(m.Bytes()); out != m.Raw() {
 			t.Fatalf("round trip changed the message:\n%q\n%q", m.Raw(), out)
 		}
+		if m.IsRequest() {
+			// error_route answers requests that failed Check: building
+			// the reply must never panic, whatever the message holds.
+			AppendReply(nil, m, &Reply{Code: 400, ToTag: "fz", Received: "127.0.0.1", RPort: 5060})
+		}
 		if m.Check() != nil {
 			return
 		}
