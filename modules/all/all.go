@@ -17,4 +17,5 @@ import (
 	_ "switchboard/modules/sipmsgops"
 	_ "switchboard/modules/sl"
 	_ "switchboard/modules/textops"
+	_ "switchboard/modules/tm"
 )

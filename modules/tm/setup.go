@@ -1,0 +1,77 @@
+package tm
+
+import (
+	"sync/atomic"
+
+	"switchboard/core"
+	"switchboard/engine"
+)
+
+// Where the functions may be called from, as OpenSIPS's tm allows.
+const (
+	requestFailure = engine.RequestRoute | engine.FailureRoute
+	armRoutes      = engine.RequestRoute | engine.BranchRoute | engine.OnReplyRoute | engine.FailureRoute
+	statusRoutes   = engine.RequestRoute | engine.OnReplyRoute | engine.FailureRoute | engine.BranchRoute
+)
+
+func init() {
+	core.ProvideTransactionReply(transactionReply)
+	optStr := engine.ArgSpec{Kind: engine.ArgStr, Optional: true}
+	core.Register(&engine.Module{
+		Name: "tm",
+		Params: []engine.Param{
+			intParam("fr_timeout", &config.frTimeout, 1),
+			intParam("fr_inv_timeout", &config.frInvTimeout, 1),
+			intParam("T1_timer", &config.t1, 10),
+			intParam("T2_timer", &config.t2, 10),
+			intParam("wt_timer", &config.waitTimer, 0),
+			boolParam("restart_fr_on_each_reply", &config.restartFR),
+			boolParam("onreply_avp_mode", &config.onreplyAVPs),
+			boolParam("disable_6xx_block", &config.disable6xxBlock),
+			boolParam("auto_100trying", &config.auto100),
+			boolParam("enable_stats", &config.statsEnabled),
+			boolParam("pass_provisional_replies", &config.passProvisional),
+		},
+		Functions: []engine.Function{
+			{Name: "t_relay", Routes: requestFailure, Run: tRelay, Args: []engine.ArgSpec{
+				{Kind: engine.ArgStatic, Optional: true, Fixup: parseRelayFlags}, optStr}},
+			{Name: "t_newtran", Routes: engine.RequestRoute, Run: tNewtran},
+			{Name: "t_reply", Routes: requestFailure, Run: tReply,
+				Args: []engine.ArgSpec{{Kind: engine.ArgInt}, {Kind: engine.ArgStr}}},
+			{Name: "t_check_trans", Routes: engine.RequestRoute | engine.BranchRoute, Run: tCheckTrans},
+			{Name: "t_on_failure", Routes: armRoutes, Run: setRoute(engine.FailureRoute),
+				Args: []engine.ArgSpec{{Kind: engine.ArgRoute, Route: engine.FailureRoute}}},
+			{Name: "t_on_reply", Routes: armRoutes, Run: setRoute(engine.OnReplyRoute),
+				Args: []engine.ArgSpec{{Kind: engine.ArgRoute, Route: engine.OnReplyRoute}}},
+			{Name: "t_on_branch", Routes: armRoutes, Run: setRoute(engine.BranchRoute),
+				Args: []engine.ArgSpec{{Kind: engine.ArgRoute, Route: engine.BranchRoute}}},
+			{Name: "t_check_status", Routes: statusRoutes, Run: tCheckStatus,
+				Args: []engine.ArgSpec{{Kind: engine.ArgRegex}}},
+			{Name: "t_was_cancelled", Routes: engine.OnReplyRoute | engine.FailureRoute, Run: tWasCancelled},
+			{Name: "t_local_replied", Routes: statusRoutes, Run: tLocalReplied,
+				Args: []engine.ArgSpec{{Kind: engine.ArgStatic, Fixup: localFixup}}},
+			{Name: "t_cancel_branch", Routes: engine.OnReplyRoute, Run: tCancelBranch,
+				Args: []engine.ArgSpec{{Kind: engine.ArgStatic, Optional: true, Fixup: cancelFixup}}},
+		},
+		PVs:     pvs,
+		OnReply: onReply,
+	})
+}
+
+// intParam sets a number modparam of at least low.
+func intParam(name string, dst *atomic.Int64, low int) engine.Param {
+	return engine.Param{Name: name, Kind: engine.ParamInt, Set: func(v engine.Value) error {
+		if v.Int < low {
+			return errorf("%s must be at least %d", name, low)
+		}
+		dst.Store(int64(v.Int))
+		return nil
+	}}
+}
+
+func boolParam(name string, dst *atomic.Bool) engine.Param {
+	return engine.Param{Name: name, Kind: engine.ParamInt, Set: func(v engine.Value) error {
+		dst.Store(v.Int != 0)
+		return nil
+	}}
+}

@@ -1,0 +1,329 @@
+package tm
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"switchboard/engine"
+	"switchboard/internal/timewheel"
+	"switchboard/sip"
+	"switchboard/transport"
+)
+
+// serverState is the state of the server transaction (RFC 3261 §17.2 and
+// RFC 6026's Accepted).
+type serverState uint8
+
+const (
+	serverProceeding serverState = iota // no final reply yet (Trying folds in here)
+	serverCompleted                     // non-2xx final sent, waiting for the ACK (INVITE) or Timer J
+	serverConfirmed                     // INVITE: ACK received, Timer I running
+	serverAccepted                      // INVITE: 2xx sent, absorbing retransmissions (RFC 6026 Timer L)
+	serverTerminated
+)
+
+// Transaction is a server transaction and the client transactions
+// (branches) it forwards to: OpenSIPS's struct cell. Everything in it is
+// guarded by mu; see LOCKING.md.
+type Transaction struct {
+	mu sync.Mutex
+
+	id     uint64
+	key    string
+	method sip.Method
+	// request is tm's own copy of the request, as the script had edited
+	// it when t_relay ran: the branches are built from it and failure
+	// routes run on it, while the worker that received it moves on.
+	request  *sip.Msg
+	received engine.Received
+	sender   engine.Sender
+	modules  []*engine.Module
+	log      *slog.Logger
+	flags    uint64
+	avps     *engine.AVPs
+
+	onFailure, onReply, onBranch engine.Route
+	frTimeout, frInvTimeout      time.Duration
+
+	state     serverState
+	reliable  bool // the request came on a stream: no reply retransmissions
+	toTag     string
+	lastReply []byte
+	lastCode  int
+	lastLocal bool
+	// replyTimer is Timer G; endTimer is H, I, J or L, whichever the state
+	// runs.
+	replyTimer, endTimer *timewheel.Timer
+	replyInterval        time.Duration
+	// lifeTimer bounds the life of a transaction the script left without
+	// a final reply and without branches (t_newtran then exit).
+	lifeTimer *timewheel.Timer
+
+	branches  []*branch
+	cancelled bool
+	// inFailureRoute is set while failure_route runs, so t_relay there
+	// adds branches instead of starting a transaction.
+	inFailureRoute bool
+	destroyed      bool
+}
+
+var txIDs atomic.Uint64
+
+// newTransaction makes the server transaction of the request in ctx. It
+// is not in the table yet.
+func newTransaction(ctx *engine.Context, key string) *Transaction {
+	tx := &Transaction{
+		id:           txIDs.Add(1),
+		key:          key,
+		method:       ctx.Msg.Method(),
+		request:      cloneRequest(ctx.Msg),
+		received:     ctx.Received,
+		sender:       ctx.Sender,
+		modules:      ctx.Modules,
+		log:          ctx.Log,
+		flags:        ctx.Flags,
+		avps:         engine.NewAVPs(),
+		toTag:        newTag(),
+		frTimeout:    time.Duration(config.frTimeout.Load()) * time.Second,
+		frInvTimeout: time.Duration(config.frInvTimeout.Load()) * time.Second,
+	}
+	if ctx.AVPs != nil {
+		tx.avps = ctx.AVPs.Clone()
+	}
+	tx.reliable = ctx.Received.Proto != "" && ctx.Received.Proto != "udp"
+	if tx.log == nil {
+		tx.log = slog.Default()
+	}
+	return tx
+}
+
+// cloneRequest copies m with its edits, so that tm owns a message no
+// worker touches. The body set by a script is not carried (see README).
+func cloneRequest(m *sip.Msg) *sip.Msg {
+	c, err := sip.ParseString(m.Raw())
+	if err != nil {
+		return m // it parsed once; cannot happen
+	}
+	c.Lumps = m.Lumps.Clone()
+	if uri := m.NewRequestURI(); uri != m.RequestURIString() {
+		c.SetRequestURI(uri)
+	}
+	return c
+}
+
+func newTag() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// context makes a Context for a route tm runs on its own (failure_route,
+// onreply_route, branch_route), carrying the transaction's flags and AVPs.
+func (tx *Transaction) context(route engine.RouteType, m *sip.Msg, received engine.Received) *engine.Context {
+	// AVPs are set after Reset, which would empty them.
+	ctx := &engine.Context{Vars: engine.NewVars(), Sender: tx.sender, Log: tx.log}
+	ctx.Reset(m, route)
+	ctx.AVPs = tx.avps
+	ctx.Flags = tx.flags
+	ctx.Modules = tx.modules
+	ctx.Received = received
+	return ctx
+}
+
+// sendUpstreamLocked sends a reply to the request's sender and moves the
+// server transaction on (RFC 3261 §17.2.1, §17.2.2, RFC 6026 §7.1).
+func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool) {
+	if tx.state != serverProceeding {
+		return
+	}
+	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
+	if err := tx.sender.SendReply(ctx, data); err != nil {
+		tx.log.Info("tm: could not send a reply", "code", code, "err", err)
+	}
+	if local {
+		count(&Stats.LocalReplies, 1)
+	} else {
+		count(&Stats.RelayedReplies, 1)
+	}
+	tx.lastReply, tx.lastCode, tx.lastLocal = data, code, local
+	if code < 200 {
+		return
+	}
+	count(&Stats.Final[code/100], 1)
+	stopTimer(&tx.endTimer)
+	switch {
+	case tx.method == sip.MethodInvite && code < 300:
+		tx.state = serverAccepted
+		tx.endTimer = schedule(64*t1(), tx.terminateServer) // RFC 6026 Timer L
+	case tx.method == sip.MethodInvite:
+		tx.state = serverCompleted
+		if !tx.reliable {
+			tx.replyInterval = t1()
+			tx.replyTimer = schedule(tx.replyInterval, tx.retransmitReply) // Timer G
+		}
+		tx.endTimer = schedule(64*t1(), tx.terminateServer) // Timer H
+	default:
+		tx.state = serverCompleted
+		tx.endAfterLocked(waitTime()) // Timer J
+	}
+}
+
+// endAfterLocked terminates the server side after d, at once on a
+// reliable transport where there are no retransmissions to absorb.
+func (tx *Transaction) endAfterLocked(d time.Duration) {
+	if tx.reliable {
+		tx.state = serverTerminated
+		tx.checkDoneLocked()
+		return
+	}
+	stopTimer(&tx.endTimer)
+	tx.endTimer = schedule(d, tx.terminateServer)
+}
+
+// replyLocked sends a reply tm builds itself (t_reply, 100 Trying, 408,
+// 477, 487). It returns 1, or -1 when a final reply was already sent.
+func (tx *Transaction) replyLocked(code int, reason string) int {
+	if tx.state != serverProceeding || code < 100 || code > 699 {
+		return -1
+	}
+	r := sip.Reply{Code: code, Reason: reason, ToTag: tx.toTag}
+	if via, err := tx.request.Via(); err == nil && tx.received.Src.IsValid() {
+		r.Received, r.RPort = transport.ReceivedParams(via, tx.received.Src)
+	}
+	data, err := sip.AppendReply(nil, tx.request, &r)
+	if err != nil {
+		return -1
+	}
+	tx.sendUpstreamLocked(data, code, true)
+	if code >= 200 {
+		// A final reply of our own ends the branches still waiting.
+		for _, b := range tx.branches {
+			b.cancelLocked()
+		}
+	}
+	return 1
+}
+
+// retransmitLocked answers a retransmitted request with the last reply
+// (RFC 3261 §17.2.1, §17.2.2); in Accepted the INVITE is absorbed (RFC
+// 6026 §7.1).
+func (tx *Transaction) retransmitLocked() {
+	if tx.lastReply == nil || tx.state == serverAccepted || tx.state == serverTerminated {
+		return
+	}
+	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
+	tx.sender.SendReply(ctx, tx.lastReply)
+}
+
+// retransmitReply is Timer G: the final non-2xx reply again, the interval
+// doubling up to T2, until the ACK comes (§17.2.1).
+func (tx *Transaction) retransmitReply() {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	if tx.state != serverCompleted || tx.destroyed {
+		return
+	}
+	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
+	tx.sender.SendReply(ctx, tx.lastReply)
+	tx.replyInterval = min(2*tx.replyInterval, t2())
+	tx.replyTimer = schedule(tx.replyInterval, tx.retransmitReply)
+}
+
+// ackLocked takes the ACK of a non-2xx final reply: Completed becomes
+// Confirmed and Timer I absorbs its retransmissions (§17.2.1). It reports
+// whether the ACK belonged here (false for the ACK of a 2xx, which is a
+// transaction of its own).
+func (tx *Transaction) ackLocked() bool {
+	switch tx.state {
+	case serverCompleted:
+		if tx.method != sip.MethodInvite {
+			return false
+		}
+		stopTimer(&tx.replyTimer)
+		tx.state = serverConfirmed
+		if tx.reliable {
+			tx.state = serverTerminated
+			tx.checkDoneLocked()
+			return true
+		}
+		stopTimer(&tx.endTimer)
+		tx.endTimer = schedule(t4, tx.terminateServer) // Timer I
+		return true
+	case serverConfirmed:
+		return true
+	case serverTerminated:
+		return tx.lastCode >= 300
+	}
+	return false
+}
+
+// terminateServer ends the server side when its last timer fires.
+func (tx *Transaction) terminateServer() {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	stopTimer(&tx.replyTimer)
+	tx.endTimer = nil
+	tx.state = serverTerminated
+	tx.checkDoneLocked()
+}
+
+// checkDoneLocked removes the transaction once its server side and every
+// branch are over.
+func (tx *Transaction) checkDoneLocked() {
+	if tx.destroyed || tx.state != serverTerminated {
+		return
+	}
+	for _, b := range tx.branches {
+		if b.state != clientTerminated {
+			return
+		}
+	}
+	tx.destroyed = true
+	stopTimer(&tx.lifeTimer)
+	stopTimer(&tx.replyTimer)
+	stopTimer(&tx.endTimer)
+	servers.remove(tx.key, tx)
+	for _, b := range tx.branches {
+		b.stopTimersLocked()
+		branches.remove(b.id, b)
+	}
+	count(&Stats.Inuse, -1)
+}
+
+// pendingLocked reports whether a branch still waits for its final reply.
+func (tx *Transaction) pendingLocked() bool {
+	for _, b := range tx.branches {
+		if b.state < clientCompleted {
+			return true
+		}
+	}
+	return false
+}
+
+// lifetime is how long a transaction may wait for its final reply before
+// endOfLife looks at it: longer than any branch can take.
+func (tx *Transaction) lifetime() time.Duration {
+	return max(tx.frTimeout, tx.frInvTimeout) + 64*t1()
+}
+
+// endOfLife ends a transaction nothing will finish: no final reply, no
+// branch waiting. One with pending branches is looked at again later.
+func (tx *Transaction) endOfLife() {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	tx.lifeTimer = nil
+	if tx.destroyed || tx.state != serverProceeding {
+		return
+	}
+	if tx.pendingLocked() {
+		tx.lifeTimer = schedule(tx.lifetime(), tx.endOfLife)
+		return
+	}
+	tx.replyLocked(500, "Server Internal Error")
+	tx.state = serverTerminated
+	tx.checkDoneLocked()
+}
