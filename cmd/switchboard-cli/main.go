@@ -3,6 +3,7 @@
 //
 //	switchboard-cli db create URL [table...]   create the OpenSIPS 3.6 tables and version rows
 //	switchboard-cli db migrate URL [table...]  create the missing ones, check the versions of the rest
+//	switchboard-cli user add|passwd|rm|list URL ...  provision the subscriber table (see user.go)
 //
 // URL is a db_url: sqlite:///path/file.db, postgres://user:pass@host/db,
 // mysql://user:pass@host/db, text:///dir.
@@ -31,6 +32,7 @@ var commands = map[string]*command{
 		"migrate": {usage: "URL [table...]", help: "create the missing tables; refuse if an existing one has another version", run: dbMigrate},
 		"tables":  {usage: "", help: "list the tables switchboard knows", run: dbTables},
 	}},
+	"user": {help: "subscribers (auth_db)", sub: userCommands},
 }
 
 func main() {
@@ -51,7 +53,7 @@ func dispatch(cmds map[string]*command, args []string, out io.Writer, prefix str
 	}
 	c := cmds[args[0]]
 	if c == nil {
-		return usageError(fmt.Sprintf("unknown command %q\nusage:\n%s", strings.TrimSpace(prefix+" "+args[0]), usage(cmds, prefix)))
+		return usageError(fmt.Sprintf("unknown command %q\nusage:\n%s", prefix+args[0], usage(cmds, prefix)))
 	}
 	if c.sub != nil {
 		return dispatch(c.sub, args[1:], out, prefix+args[0]+" ")

@@ -5,6 +5,7 @@ package all
 
 import (
 	_ "switchboard/modules/auth"
+	_ "switchboard/modules/auth_db"
 	_ "switchboard/modules/db_mysql"
 	_ "switchboard/modules/db_postgres"
 	_ "switchboard/modules/db_sqlite"

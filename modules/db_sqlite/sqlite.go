@@ -14,8 +14,11 @@ import (
 // dialect is SQLite's SQL: standard double-quoted identifiers, ? binds
 // and ON CONFLICT upserts (3.24+).
 var dialect = db.Dialect{
-	Name:        "sqlite",
-	Quote:       func(s string) string { return `"` + s + `"` },
+	Name: "sqlite",
+	// Brackets, not double quotes: SQLite reads a double-quoted name
+	// that matches no column as a string literal, so a typo in a column
+	// modparam would silently match nothing instead of failing.
+	Quote:       func(s string) string { return "[" + s + "]" },
 	Placeholder: func(int) string { return "?" },
 	UpsertClause: func(keys, update []string) string {
 		return onConflict(keys, update, "excluded")
