@@ -189,6 +189,12 @@ func (s *Server) Stop() error {
 		s.timers.Wait()
 	}
 	err := s.transport.Close()
+	mods := s.script.Current().Program.Modules
+	for i := len(mods) - 1; i >= 0; i-- {
+		if mods[i].Shutdown != nil {
+			mods[i].Shutdown()
+		}
+	}
 	SetMyself(nil)
 	return errors.Join(err, s.log.Close())
 }

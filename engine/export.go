@@ -12,6 +12,10 @@ type Module struct {
 	// Init runs once after every modparam is set and before any socket
 	// is opened; an error stops the start-up with the module's name.
 	Init func() error
+	// Shutdown runs once when the server stops cleanly, in reverse
+	// loadmodule order, after the sockets are closed: usrloc flushes its
+	// write-back cache there.
+	Shutdown func()
 	// BeforeScript runs for every request before the main route, in
 	// loadmodule order; returning true means the module consumed the
 	// request (sl absorbs the ACKs of its own replies) and the script

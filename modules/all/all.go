@@ -13,10 +13,12 @@ import (
 	_ "switchboard/modules/maxfwd"
 	_ "switchboard/modules/proto_tcp"
 	_ "switchboard/modules/proto_udp"
+	_ "switchboard/modules/registrar"
 	_ "switchboard/modules/rr"
 	_ "switchboard/modules/signaling"
 	_ "switchboard/modules/sipmsgops"
 	_ "switchboard/modules/sl"
 	_ "switchboard/modules/textops"
 	_ "switchboard/modules/tm"
+	_ "switchboard/modules/usrloc"
 )

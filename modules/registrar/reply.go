@@ -1,0 +1,98 @@
+package registrar
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"switchboard/core"
+	"switchboard/engine"
+	"switchboard/modules/usrloc"
+	"switchboard/sip"
+)
+
+// finish answers the REGISTER and counts it: the rejection, or 200 OK
+// with every binding the AOR now has (RFC 3261 §10.3 step 8).
+func finish(ctx *engine.Context, flags saveFlags, r *rejection, current []usrloc.Contact, req *register) int {
+	if r != nil {
+		Stats.RejectedRegs.Add(1)
+		if !flags.noReply {
+			ctx.ReplyHeaders = append(ctx.ReplyHeaders, r.headers...)
+			sendReply(ctx, r.code, r.reason)
+		}
+		return -1
+	}
+	Stats.AcceptedRegs.Add(1)
+	if flags.noReply {
+		return 1
+	}
+	u, _ := usrloc.Load()
+	now := u.Now()
+	if len(current) > 0 {
+		var b strings.Builder
+		for i, c := range current {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("<" + c.URI + ">;expires=" + strconv.FormatInt(c.ExpiresIn(now), 10))
+			if c.Q != usrloc.QUnspecified {
+				b.WriteString(";q=" + formatQ(c.Q))
+			}
+			if c.Instance != "" {
+				b.WriteString(";+sip.instance=\"" + c.Instance + "\"")
+			}
+			if c.RegID != "" {
+				b.WriteString(";reg-id=" + c.RegID)
+			}
+		}
+		ctx.ReplyHeaders = append(ctx.ReplyHeaders, sip.Field{Name: "Contact", Value: b.String()})
+	}
+	if req != nil && req.echoPath {
+		ctx.ReplyHeaders = append(ctx.ReplyHeaders, sip.Field{Name: "Path", Value: req.path})
+	}
+	// RFC 3261 §10.3 step 8: a Date header, so UAs can set their clocks.
+	ctx.ReplyHeaders = append(ctx.ReplyHeaders, sip.Field{Name: "Date", Value: now.UTC().Format(http.TimeFormat)})
+	if sendReply(ctx, 200, "OK") < 0 {
+		return -1
+	}
+	return 1
+}
+
+// sendReply replies through the request's transaction when tm has one,
+// else statelessly through sl.
+func sendReply(ctx *engine.Context, code int, reason string) int {
+	if tm := core.TransactionReply(); tm != nil {
+		if ret, ok := tm(ctx, code, reason); ok {
+			return ret
+		}
+	}
+	if sl := core.StatelessReply(); sl != nil {
+		return sl(ctx, code, reason)
+	}
+	return -1
+}
+
+// formatQ writes a q in thousandths as a qvalue: 1000 is "1", 500 "0.5".
+func formatQ(q int) string {
+	if q >= 1000 {
+		return "1"
+	}
+	s := strings.TrimRight(strconv.Itoa(1000 + q)[1:], "0")
+	if s == "" {
+		return "0"
+	}
+	return "0." + s
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// logError reports an internal failure once, with the module attribute
+// (STYLE 9: the script goes on with the false branch).
+func logError(ctx *engine.Context, fn string, err error) {
+	log := ctx.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	log.Error(fn+": "+err.Error(), "module", "registrar")
+}

@@ -1,0 +1,320 @@
+package usrloc
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strings"
+	"time"
+
+	"switchboard/db"
+	"switchboard/db/schema"
+	"switchboard/engine"
+)
+
+// locationVersion is the location table layout of OpenSIPS 3.6.
+const locationVersion = 1013
+
+// prepareTable checks the domain's table: "location" is created when
+// missing (the embedded SQLite starts empty); any table must carry the
+// 3.6 version, or its columns are not the ones written here.
+func (d *Domain) prepareTable() error {
+	ctx, cancel := dbContext()
+	defer cancel()
+	if d.name == "location" {
+		if _, err := schema.Migrate(ctx, d.u.conn, []string{"location"}); err != nil {
+			return fmt.Errorf("usrloc: table location: %w", err)
+		}
+	}
+	v, err := d.u.conn.TableVersion(ctx, d.name)
+	if err != nil {
+		return fmt.Errorf("usrloc: table %s: %w", d.name, err)
+	}
+	if v != locationVersion {
+		return fmt.Errorf("usrloc: table %s has version %d, want %d", d.name, v, locationVersion)
+	}
+	return nil
+}
+
+// load reads every live row of the table into memory.
+func (d *Domain) load() error {
+	ctx, cancel := dbContext()
+	defer cancel()
+	rows, err := d.u.conn.Query(ctx, d.name, nil, nil, "", 0)
+	if err != nil {
+		return fmt.Errorf("usrloc: load %s: %w", d.name, err)
+	}
+	now := d.u.cfg.Now()
+	for _, r := range rows {
+		aor, c := d.fromRow(r)
+		if c.Expired(now) || aor == "" {
+			continue
+		}
+		s := d.shardOf(aor)
+		s.mu.Lock()
+		cur := s.records[aor]
+		d.store(s, aor, cur, append(slices.Clone(cur), c))
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+// keyConds selects an AOR's rows: username alone, or username and domain
+// with use_domain.
+func (d *Domain) keyConds(aor string) []db.Cond {
+	user, domain := d.splitAOR(aor)
+	if !d.u.cfg.UseDomain {
+		return []db.Cond{{Col: "username", Val: user}}
+	}
+	return []db.Cond{{Col: "username", Val: user}, {Col: "domain", Val: domain}}
+}
+
+func (d *Domain) splitAOR(aor string) (user, domain string) {
+	if !d.u.cfg.UseDomain {
+		return aor, ""
+	}
+	if i := strings.LastIndexByte(aor, '@'); i >= 0 {
+		return aor[:i], aor[i+1:]
+	}
+	return aor, ""
+}
+
+// queryAOR reads aor's live bindings from the table (DB-only mode).
+func (d *Domain) queryAOR(aor string, now time.Time) ([]Contact, error) {
+	ctx, cancel := dbContext()
+	defer cancel()
+	rows, err := d.u.conn.Query(ctx, d.name, nil, d.keyConds(aor), "", 0)
+	if err != nil {
+		return nil, fmt.Errorf("usrloc: query %s: %w", d.name, err)
+	}
+	var out []Contact
+	for _, r := range rows {
+		if _, c := d.fromRow(r); !c.Expired(now) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// queryAORs lists the table's AORs (DB-only mode).
+func (d *Domain) queryAORs() ([]string, error) {
+	ctx, cancel := dbContext()
+	defer cancel()
+	rows, err := d.u.conn.Query(ctx, d.name, []string{"username", "domain"}, nil, "", 0)
+	if err != nil {
+		return nil, fmt.Errorf("usrloc: query %s: %w", d.name, err)
+	}
+	var out []string
+	for _, r := range rows {
+		aor := str(r["username"])
+		if dom := str(r["domain"]); d.u.cfg.UseDomain && dom != "" {
+			aor += "@" + dom
+		}
+		if !slices.Contains(out, aor) {
+			out = append(out, aor)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// write applies one Update to the table: removed rows deleted, changed
+// and new ones upserted by contact_id.
+func (d *Domain) write(aor string, old, next []Contact, removed []int64) error {
+	if err := d.deleteIDs(removed); err != nil {
+		return err
+	}
+	for _, c := range next {
+		if i := slices.IndexFunc(old, func(o Contact) bool { return o.ID == c.ID }); i >= 0 && sameContact(old[i], c) {
+			continue
+		}
+		if err := d.upsert(aor, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *Domain) upsert(aor string, c Contact) error {
+	if c.Flags&FlagMemOnly != 0 {
+		return nil
+	}
+	ctx, cancel := dbContext()
+	defer cancel()
+	if err := d.u.conn.Upsert(ctx, d.name, d.toRow(aor, c), []string{"contact_id"}); err != nil {
+		return fmt.Errorf("usrloc: write %s: %w", aor, err)
+	}
+	return nil
+}
+
+func (d *Domain) deleteIDs(ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	ctx, cancel := dbContext()
+	defer cancel()
+	for _, id := range ids {
+		if _, err := d.u.conn.Delete(ctx, d.name, []db.Cond{{Col: "contact_id", Val: id}}); err != nil {
+			return fmt.Errorf("usrloc: delete from %s: %w", d.name, err)
+		}
+	}
+	return nil
+}
+
+func (d *Domain) deleteExpiredRows(now time.Time) error {
+	ctx, cancel := dbContext()
+	defer cancel()
+	_, err := d.u.conn.Delete(ctx, d.name, []db.Cond{{Col: "expires", Op: ">", Val: int64(0)}, {Col: "expires", Op: "<=", Val: now.Unix()}})
+	if err != nil {
+		return fmt.Errorf("usrloc: expire %s: %w", d.name, err)
+	}
+	return nil
+}
+
+// flush writes what write-back mode owes the database. The shard lock is
+// held only to take a snapshot: SIP traffic never waits on the database.
+// A failed write is marked dirty again and retried at the next flush.
+func (d *Domain) flush() error {
+	var errs []error
+	for i := range d.shards {
+		s := &d.shards[i]
+		s.mu.Lock()
+		deleted := s.deleted
+		s.deleted = nil
+		snapshot := make(map[string][]Contact, len(s.dirty))
+		for aor := range s.dirty {
+			snapshot[aor] = slices.Clone(s.records[aor])
+		}
+		clear(s.dirty)
+		s.mu.Unlock()
+		if err := d.deleteIDs(deleted); err != nil {
+			errs = append(errs, err)
+			s.mu.Lock()
+			s.deleted = append(s.deleted, deleted...)
+			s.mu.Unlock()
+		}
+		for aor, cs := range snapshot {
+			for _, c := range cs {
+				if err := d.upsert(aor, c); err != nil {
+					errs = append(errs, err)
+					s.mu.Lock()
+					s.dirty[aor] = struct{}{}
+					s.mu.Unlock()
+					break
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// assignIDs gives new bindings their contact_id: a hash of the AOR and
+// the binding's identity, so the same binding keeps its row across
+// re-registrations and restarts, and upserts need no read first.
+func assignIDs(aor string, cs []Contact) {
+	for i := range cs {
+		if cs[i].ID != 0 {
+			continue
+		}
+		h := fnv.New64a()
+		h.Write([]byte(aor + "\x00" + cs[i].URI + "\x00" + cs[i].Instance + "\x00" + cs[i].RegID))
+		id := int64(h.Sum64() &^ (1 << 63))
+		for id == 0 || slices.ContainsFunc(cs[:i], func(c Contact) bool { return c.ID == id }) {
+			id++
+		}
+		cs[i].ID = id
+	}
+}
+
+func sameContact(a, b Contact) bool {
+	return a.URI == b.URI && a.Expires == b.Expires && a.Q == b.Q && a.CallID == b.CallID && a.CSeq == b.CSeq &&
+		a.Flags == b.Flags && a.CFlags == b.CFlags && a.UserAgent == b.UserAgent && a.Received == b.Received &&
+		a.Path == b.Path && a.Socket == b.Socket && a.Methods == b.Methods && a.Instance == b.Instance &&
+		a.RegID == b.RegID && a.Attr == b.Attr && a.LastModified.Equal(b.LastModified)
+}
+
+// kvStore is what the kv_store column holds: fields the 3.6 layout has
+// no column for.
+type kvStore struct {
+	RegID string `json:"reg_id,omitempty"`
+}
+
+func (d *Domain) toRow(aor string, c Contact) db.Row {
+	user, domain := d.splitAOR(aor)
+	r := db.Row{
+		"contact_id": c.ID, "username": user, "contact": c.URI, "expires": c.Expires,
+		"q": float64(c.Q) / 1000, "callid": c.CallID, "cseq": int64(c.CSeq), "last_modified": c.LastModified,
+		"flags": int64(c.Flags), "user_agent": c.UserAgent,
+		"domain": nullable(domain), "received": nullable(c.Received), "path": nullable(c.Path),
+		"socket": nullable(c.Socket), "sip_instance": nullable(c.Instance), "attr": nullable(c.Attr),
+		"cflags":  nullable(engine.BranchFlags.List(c.CFlags)),
+		"methods": int64(int32(c.Methods)), // -1 is "all", as OpenSIPS's 0xFFFFFFFF
+	}
+	if c.RegID != "" {
+		kv, _ := json.Marshal(kvStore{RegID: c.RegID})
+		r["kv_store"] = string(kv)
+	}
+	return r
+}
+
+func (d *Domain) fromRow(r db.Row) (string, Contact) {
+	aor := str(r["username"])
+	if dom := str(r["domain"]); d.u.cfg.UseDomain && dom != "" {
+		aor += "@" + dom
+	}
+	c := Contact{
+		ID: num(r["contact_id"]), URI: str(r["contact"]), Expires: num(r["expires"]),
+		CallID: str(r["callid"]), CSeq: uint32(num(r["cseq"])), Flags: int(num(r["flags"])),
+		UserAgent: str(r["user_agent"]), Received: str(r["received"]), Path: str(r["path"]),
+		Socket: str(r["socket"]), Methods: uint32(int32(num(r["methods"]))), Instance: str(r["sip_instance"]),
+		Attr: str(r["attr"]), Q: QUnspecified,
+	}
+	if r["methods"] == nil {
+		c.Methods = AllMethods
+	}
+	if q, ok := r["q"].(float64); ok && q >= 0 {
+		c.Q = int(q*1000 + 0.5)
+	}
+	if t, ok := r["last_modified"].(time.Time); ok {
+		c.LastModified = t
+	}
+	for _, name := range strings.Fields(str(r["cflags"])) {
+		if bit, err := engine.BranchFlags.Bit(name); err == nil {
+			c.CFlags |= bit
+		}
+	}
+	var kv kvStore
+	if s := str(r["kv_store"]); s != "" && json.Unmarshal([]byte(s), &kv) == nil {
+		c.RegID = kv.RegID
+	}
+	return aor, c
+}
+
+func nullable(s string) db.Value {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func str(v db.Value) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	}
+	return ""
+}
+
+func num(v db.Value) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case float64:
+		return int64(x)
+	}
+	return 0
+}
