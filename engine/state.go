@@ -45,3 +45,14 @@ type Outgoing struct {
 	Advertised string
 	Dst        netip.AddrPort
 }
+
+// ModuleState is a copy of a context's per-message module state.
+type ModuleState []stateEntry
+
+// ModuleState returns a copy of the module state: tm keeps what the
+// script recorded (rr's record_route) with the transaction, for every
+// branch it sends later, from failure_route too.
+func (c *Context) ModuleState() ModuleState { return append(ModuleState(nil), c.state...) }
+
+// SetModuleState replaces the module state with a copy of s.
+func (c *Context) SetModuleState(s ModuleState) { c.state = append(c.state[:0], s...) }

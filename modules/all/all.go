@@ -4,6 +4,7 @@
 package all
 
 import (
+	_ "switchboard/modules/acc"
 	_ "switchboard/modules/auth"
 	_ "switchboard/modules/auth_db"
 	_ "switchboard/modules/db_mysql"

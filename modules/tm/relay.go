@@ -33,6 +33,8 @@ type txState struct {
 
 	onFailure, onReply, onBranch engine.Route
 	frTimeout, frInvTimeout      time.Duration
+	// callbacks wait here for the transaction (core.TMCallbacks).
+	callbacks []callback
 }
 
 // stateOf returns the message's txState, making it when needed.
@@ -84,6 +86,8 @@ func (st *txState) applyTo(tx *Transaction) {
 	if st.frInvTimeout > 0 {
 		tx.frInvTimeout = st.frInvTimeout
 	}
+	tx.callbacks = append(tx.callbacks, st.callbacks...)
+	st.callbacks = nil
 }
 
 // ensureTransaction returns the transaction of the request in ctx,
@@ -202,6 +206,10 @@ func tRelay(ctx *engine.Context, a []engine.Arg) int {
 	// The branches leave with the script's edits made until now.
 	tx.request = cloneRequest(m)
 	tx.flags, tx.modules = ctx.Flags, ctx.Modules
+	// What the script asked of other modules for this request (rr's
+	// record_route) applies to every branch, including those sent from
+	// failure_route.
+	tx.moduleState = ctx.ModuleState()
 	if ctx.AVPs != nil {
 		tx.avps = ctx.AVPs.Clone()
 	}
@@ -302,6 +310,7 @@ func (tx *Transaction) sendBranchLocked(ctx *engine.Context, t engine.Branch, pr
 	m.SetRequestURI(t.URI)
 	bctx := tx.context(engine.RequestRoute, m, tx.received)
 	bctx.Flags, bctx.Modules = ctx.Flags, ctx.Modules
+	bctx.SetModuleState(ctx.ModuleState())
 	bctx.DstURI, bctx.Path, bctx.RURIQ, bctx.BranchFlags, bctx.Socket = t.DstURI, t.Path, t.Q, t.Flags, t.Socket
 	b := &branch{tx: tx, index: len(tx.branches), id: sip.NewBranch()}
 	if tx.onBranch != nil {

@@ -166,7 +166,7 @@ func (tx *Transaction) relayReplyLocked(m *sip.Msg, code int, extra []string) {
 	if data == nil {
 		return
 	}
-	tx.sendUpstreamLocked(data, code, false)
+	tx.sendUpstreamLocked(data, code, false, m, m.Reason())
 }
 
 // replyBytes writes a received reply as it goes upstream: our top Via
@@ -215,6 +215,7 @@ func (tx *Transaction) branchFinishedLocked() {
 	if best == nil {
 		return
 	}
+	tx.failedLocked(best)
 	if tx.onFailure != nil {
 		route := tx.onFailure
 		tx.onFailure = nil // armed once: the route arms it again for the next round

@@ -16,6 +16,7 @@ const (
 
 func init() {
 	core.ProvideTransactionReply(transactionReply)
+	core.ProvideTMCallbacks(registerCallback)
 	optStr := engine.ArgSpec{Kind: engine.ArgStr, Optional: true}
 	core.Register(&engine.Module{
 		Name: "tm",

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"switchboard/core"
 	"switchboard/engine"
 	"switchboard/internal/timewheel"
 	"switchboard/sip"
@@ -38,13 +39,14 @@ type Transaction struct {
 	// request is tm's own copy of the request, as the script had edited
 	// it when t_relay ran: the branches are built from it and failure
 	// routes run on it, while the worker that received it moves on.
-	request  *sip.Msg
-	received engine.Received
-	sender   engine.Sender
-	modules  []*engine.Module
-	log      *slog.Logger
-	flags    uint64
-	avps     *engine.AVPs
+	request     *sip.Msg
+	received    engine.Received
+	sender      engine.Sender
+	modules     []*engine.Module
+	moduleState engine.ModuleState // the script's module state at t_relay
+	log         *slog.Logger
+	flags       uint64
+	avps        *engine.AVPs
 
 	onFailure, onReply, onBranch engine.Route
 	frTimeout, frInvTimeout      time.Duration
@@ -65,6 +67,8 @@ type Transaction struct {
 
 	branches  []*branch
 	cancelled bool
+	// callbacks are other modules' registrations (core.TMCallbacks).
+	callbacks []callback
 	// inFailureRoute is set while failure_route runs, so t_relay there
 	// adds branches instead of starting a transaction.
 	inFailureRoute bool
@@ -130,13 +134,15 @@ func (tx *Transaction) context(route engine.RouteType, m *sip.Msg, received engi
 	ctx.AVPs = tx.avps
 	ctx.Flags = tx.flags
 	ctx.Modules = tx.modules
+	ctx.SetModuleState(tx.moduleState)
 	ctx.Received = received
 	return ctx
 }
 
 // sendUpstreamLocked sends a reply to the request's sender and moves the
 // server transaction on (RFC 3261 §17.2.1, §17.2.2, RFC 6026 §7.1).
-func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool) {
+// reply is the received reply being relayed, nil for one tm made.
+func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool, reply *sip.Msg, reason string) {
 	if tx.state != serverProceeding {
 		return
 	}
@@ -150,6 +156,7 @@ func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool) {
 		count(&Stats.RelayedReplies, 1)
 	}
 	tx.lastReply, tx.lastCode, tx.lastLocal = data, code, local
+	tx.runCallbacksLocked(core.TMResponseOut, reply, code, reason)
 	if code < 200 {
 		return
 	}
@@ -198,7 +205,7 @@ func (tx *Transaction) replyLocked(code int, reason string) int {
 	if err != nil {
 		return -1
 	}
-	tx.sendUpstreamLocked(data, code, true)
+	tx.sendUpstreamLocked(data, code, true, nil, reason)
 	if code >= 200 {
 		// A final reply of our own ends the branches still waiting.
 		for _, b := range tx.branches {
