@@ -118,6 +118,7 @@ func (s *Server) Start() error {
 		s.transport.AddAlias(a.Host, a.Port, a.Proto)
 	}
 	SetMyself(s.isMyself)
+	setMIServer(s)
 	if r, ok := s.script.Current().Program.Route(ast.StartupRoute, ""); ok {
 		ctx := s.context()
 		ctx.Reset(nil, engine.StartupRoute)
@@ -196,6 +197,7 @@ func (s *Server) Stop() error {
 		}
 	}
 	SetMyself(nil)
+	clearMIServer(s)
 	return errors.Join(err, s.log.Close())
 }
 

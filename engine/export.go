@@ -30,6 +30,10 @@ type Module struct {
 	// (stateless forward or a tm branch), in loadmodule order, once the
 	// destination and socket are chosen.
 	BeforeForward func(ctx *Context, out *Outgoing)
+	// MI are the management commands the module exports (OpenSIPS
+	// mi_export_t); they are reachable over the MI transports when the
+	// script loads the module.
+	MI []MICommand
 }
 
 // ParamKind is the type of a module parameter's value.

@@ -12,6 +12,8 @@ import (
 	_ "switchboard/modules/db_sqlite"
 	_ "switchboard/modules/db_text"
 	_ "switchboard/modules/maxfwd"
+	_ "switchboard/modules/mi_datagram"
+	_ "switchboard/modules/mi_fifo"
 	_ "switchboard/modules/proto_tcp"
 	_ "switchboard/modules/proto_udp"
 	_ "switchboard/modules/registrar"
