@@ -13,6 +13,7 @@ import (
 func init() {
 	core.Register(&engine.Module{
 		Name: "usrloc",
+		MI:   miCommands(),
 		Params: []engine.Param{
 			strParam("db_url", func(s string) error { pending.DBURL = s; return nil }),
 			intParam("db_mode", func(n int) error {
