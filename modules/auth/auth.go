@@ -7,7 +7,6 @@ import (
 
 	"switchboard/core"
 	"switchboard/engine"
-	"switchboard/script/pv"
 	"switchboard/sip"
 )
 
@@ -44,7 +43,7 @@ func newModule() *authModule {
 	// tests and from modules whose Init runs first.
 	a.nonces = newNonceKeeper("", 30*time.Second, true, time.Now)
 	// The core's PVs ($avp) are registered: core is initialised first.
-	a.rpid, _ = compileSpec("rpid_avp", a.rpidAVP)
+	a.rpid, _ = core.ParseVarParam("rpid_avp", a.rpidAVP)
 	return a
 }
 
@@ -67,31 +66,13 @@ func (a *authModule) init() error {
 // compiled at once, so that a wrong name is reported at its modparam.
 func setSpec(param string, text *string, compiled *engine.Var) func(engine.Value) error {
 	return func(v engine.Value) error {
-		spec, err := compileSpec(param, v.String())
+		spec, err := core.ParseVarParam(param, v.String())
 		if err != nil {
 			return err
 		}
 		*text, *compiled = v.String(), spec
 		return nil
 	}
-}
-
-// compileSpec resolves a pseudo-variable name given as a modparam; ""
-// leaves it unset.
-func compileSpec(param, text string) (engine.Var, error) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return nil, nil
-	}
-	p := pv.Parser{Registry: core.Modules}
-	spec, n, err := p.ParsePV(text)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", param, err)
-	}
-	if n != len(text) {
-		return nil, fmt.Errorf("%s: %q is not one pseudo-variable", param, text)
-	}
-	return spec, nil
 }
 
 // pvLookup is the backend of pv_www_authorize and pv_proxy_authorize:

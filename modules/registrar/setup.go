@@ -8,7 +8,6 @@ import (
 	"switchboard/core"
 	"switchboard/engine"
 	"switchboard/modules/usrloc"
-	"switchboard/script/pv"
 )
 
 func init() {
@@ -26,7 +25,7 @@ func init() {
 			strParam("realm_prefix", func(s string) error { pending.realmPrefix = strings.ToLower(s); return nil }),
 			strParam("sock_hdr_name", func(s string) error { pending.sockHdrName = s; return nil }),
 			strParam("received_avp", func(s string) error {
-				v, err := compileSpec("received_avp", s)
+				v, err := core.ParseVarParam("received_avp", s)
 				pending.receivedAVP = v
 				return err
 			}),
@@ -156,21 +155,4 @@ func intParam(name string, set func(int)) engine.Param {
 		set(n)
 		return nil
 	}}
-}
-
-// compileSpec resolves a pseudo-variable named by a modparam.
-func compileSpec(param, text string) (engine.Var, error) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return nil, nil
-	}
-	p := pv.Parser{Registry: core.Modules}
-	spec, n, err := p.ParsePV(text)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", param, err)
-	}
-	if n != len(text) {
-		return nil, fmt.Errorf("%s: %q is not one pseudo-variable", param, text)
-	}
-	return spec, nil
 }
