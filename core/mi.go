@@ -6,6 +6,7 @@ import (
 
 	"switchboard/engine"
 	"switchboard/mi"
+	"switchboard/stats"
 )
 
 // The MI transports (modules mi_fifo, mi_datagram) start from their Init
@@ -40,6 +41,7 @@ func MIRegistry() *mi.Registry {
 func newMIRegistry(s *Server, modules []*engine.Module) *mi.Registry {
 	reg := mi.NewRegistry()
 	reg.Register("core", coreMICommands(s, reg)...)
+	reg.Register("core", statsMICommands(stats.Default)...)
 	for _, m := range modules {
 		reg.Register(m.Name, m.MI...)
 	}
@@ -53,7 +55,9 @@ func setMIServer(s *Server) {
 		miCurrent.Store(nil)
 		return
 	}
-	miCurrent.Store(&miState{server: s, registry: newMIRegistry(s, s.script.Current().Program.Modules)})
+	modules := s.script.Current().Program.Modules
+	publishModuleStats(stats.Default, modules)
+	miCurrent.Store(&miState{server: s, registry: newMIRegistry(s, modules)})
 }
 
 // clearMIServer forgets s, unless another server took its place.

@@ -6,6 +6,7 @@ import (
 	"switchboard/engine"
 	"switchboard/script/ast"
 	"switchboard/sip"
+	"switchboard/stats"
 	"switchboard/transport"
 )
 
@@ -23,6 +24,8 @@ func (s *Server) receive(p *transport.Packet) {
 	}()
 	m, err := sip.Parse(p.Data) // copies: p.Data is the reader's buffer
 	if m == nil {
+		// Not even its kind is known: OpenSIPS counts it as a request error.
+		stats.Core.ErrRequests.Inc()
 		s.log.Core.Debug("dropped a message whose first line does not parse", "src", p.Src.String(), "err", err)
 		return
 	}
@@ -45,10 +48,18 @@ func (s *Server) receive(p *transport.Packet) {
 	}
 	switch {
 	case err != nil:
+		stats.Core.BadMsgHdr.Inc()
+		if m.IsRequest() {
+			stats.Core.ErrRequests.Inc()
+		} else {
+			stats.Core.ErrReplies.Inc()
+		}
 		s.badMessage(ctx, l, err)
 	case m.IsRequest():
+		stats.Core.RcvRequests.Inc()
 		s.request(ctx, l)
 	default:
+		stats.Core.RcvReplies.Inc()
 		s.reply(ctx, l)
 	}
 }
@@ -79,6 +90,7 @@ func (s *Server) request(ctx *engine.Context, l *Loaded) {
 	}
 	for _, mod := range l.Program.Modules {
 		if mod.BeforeScript != nil && mod.BeforeScript(ctx) {
+			stats.Core.DropRequests.Inc() // consumed before the script, as OpenSIPS's pre-script callbacks
 			return
 		}
 	}
@@ -96,6 +108,7 @@ func (s *Server) reply(ctx *engine.Context, l *Loaded) {
 	if r, ok := l.Program.Route(ast.OnReplyRoute, ""); ok {
 		r.Run(ctx)
 		if ctx.Dropped {
+			stats.Core.DropReplies.Inc()
 			return
 		}
 	}
@@ -107,11 +120,13 @@ func (s *Server) reply(ctx *engine.Context, l *Loaded) {
 	m := ctx.Msg
 	vias, err := m.Vias()
 	if err != nil || len(vias) < 2 {
+		stats.Core.DropReplies.Inc()
 		s.log.Core.Debug("dropped a reply with no Via to forward it on", "src", ctx.Received.Src.String())
 		return
 	}
 	top := &vias[0]
 	if !IsMyself(top.Host, top.Port) {
+		stats.Core.DropReplies.Inc()
 		s.log.Core.Debug("dropped a reply whose top Via is not ours", "via", top.Host)
 		return
 	}
@@ -129,7 +144,10 @@ func (s *Server) reply(ctx *engine.Context, l *Loaded) {
 	buf := s.buffers.Get().(*[]byte)
 	*buf = m.AppendTo((*buf)[:0])
 	if err := s.sendToTarget(target, nil, *buf); err != nil {
+		stats.Core.DropReplies.Inc()
 		s.log.Core.Info("could not forward a reply", "dst", target.String(), "err", err)
+	} else {
+		stats.Core.FwdReplies.Inc()
 	}
 	s.buffers.Put(buf)
 }

@@ -10,6 +10,7 @@ import (
 	"switchboard/engine"
 	"switchboard/resolver"
 	"switchboard/sip"
+	"switchboard/stats"
 	"switchboard/transport"
 )
 
@@ -105,6 +106,7 @@ func (s *Server) ForwardRequest(ctx *engine.Context, dst string) error {
 	for _, t := range targets {
 		_, err := s.sendRequest(ctx, t, "", buf)
 		if err == nil {
+			stats.Core.FwdRequests.Inc()
 			return nil
 		}
 		s.resolver.MarkFailed(t, failedTargetPause)

@@ -34,6 +34,9 @@ type Module struct {
 	// mi_export_t); they are reachable over the MI transports when the
 	// script loads the module.
 	MI []MICommand
+	// Stats are the statistics the module exports, under its name as
+	// group, while a script that loads it runs.
+	Stats []StatSpec
 }
 
 // ParamKind is the type of a module parameter's value.

@@ -12,8 +12,9 @@ import (
 
 func init() {
 	core.Register(&engine.Module{
-		Name: "registrar",
-		Deps: []string{"usrloc", "sl"},
+		Name:  "registrar",
+		Stats: statSpecs(),
+		Deps:  []string{"usrloc", "sl"},
 		Params: []engine.Param{
 			intParam("default_expires", func(n int) { pending.defaultExpires = n }),
 			intParam("min_expires", func(n int) { pending.minExpires = n }),

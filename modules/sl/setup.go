@@ -24,6 +24,7 @@ func init() {
 			{Name: "sl_reply_error", Routes: replyRoutes, Run: replyError},
 		},
 		BeforeScript: absorbACK,
+		Stats:        statSpecs(),
 	})
 }
 

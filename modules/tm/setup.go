@@ -19,7 +19,8 @@ func init() {
 	core.ProvideTMCallbacks(registerCallback)
 	optStr := engine.ArgSpec{Kind: engine.ArgStr, Optional: true}
 	core.Register(&engine.Module{
-		Name: "tm",
+		Name:  "tm",
+		Stats: statSpecs(),
 		Params: []engine.Param{
 			intParam("fr_timeout", &config.frTimeout, 1),
 			intParam("fr_inv_timeout", &config.frInvTimeout, 1),

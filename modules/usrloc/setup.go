@@ -50,7 +50,8 @@ func init() {
 				return nil
 			}),
 		},
-		Init: initModule,
+		Init:  initModule,
+		Stats: statSpecs(),
 		Shutdown: func() {
 			if err := Shutdown(); err != nil {
 				slog.Error("usrloc: flushing contacts at shutdown", "err", err)
