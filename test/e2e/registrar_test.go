@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"net"
 	"os/exec"
 	"slices"
 	"strings"
@@ -104,10 +105,12 @@ func testDigestRegister(t *testing.T, opts residentialOptions) {
 // testRestart registers two contacts of alice, kills the server with
 // SIGKILL (after a write-back flush in db_mode 2), starts it again on
 // the same database: a call to alice reaches a contact, and the location
-// table holds the same contacts. (usrloc's ul_dump is not wired to MI
-// yet, so the table is read through the db API instead.)
+// table and MI's ul_dump (over mi_datagram) hold the same contacts.
 func testRestart(t *testing.T, opts residentialOptions) {
-	cfg := residentialCfg(t, opts)
+	miPort := freePort(t, "127.0.0.1")
+	cfg := strings.Replace(residentialCfg(t, opts), `loadmodule "proto_udp.so"`, fmt.Sprintf(`loadmodule "proto_udp.so"
+loadmodule "mi_datagram.so"
+modparam("mi_datagram", "socket_name", "udp:127.0.0.1:%d")`, miPort), 1)
 	s := startKillable(t, cfg, opts.sipPort)
 	phones := []*phone{newPhone(t, "127.0.0.1"), newPhone(t, "127.0.0.1")}
 	u := newUAC(t, "127.0.0.1", s.port)
@@ -140,6 +143,32 @@ func testRestart(t *testing.T, opts residentialOptions) {
 	if got := locationContacts(t, opts.url, "alice"); !slices.Equal(got, want) {
 		t.Fatalf("location table after the restart: got %q, want %q", got, want)
 	}
+	dump := miCall(t, miPort, `{"jsonrpc":"2.0","id":1,"method":"ul_dump"}`)
+	for _, c := range want {
+		if !strings.Contains(dump, `"Contact":"`+c+`"`) {
+			t.Errorf("ul_dump after the restart lacks %s:\n%s", c, dump)
+		}
+	}
+}
+
+// miCall sends one JSON-RPC request to mi_datagram and returns the reply.
+func miCall(t *testing.T, port int, request string) string {
+	t.Helper()
+	c, err := net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte(request)); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	buf := make([]byte, 65535)
+	n, err := c.Read(buf)
+	if err != nil {
+		t.Fatalf("MI %s: %v", request, err)
+	}
+	return string(buf[:n])
 }
 
 // sqliteResidential starts the example on a fresh SQLite database in
