@@ -134,15 +134,20 @@ type relayFlags struct{ noAuto477 bool }
 func parseRelayFlags(s string) (any, error) {
 	var f relayFlags
 	if n, err := strconv.ParseInt(strings.TrimSpace(s), 0, 64); err == nil {
+		if n&^0x02 != 0 {
+			return nil, fmt.Errorf("not supported: t_relay flags 0x%x (only 0x02, no-auto-477, is)", n&^0x02)
+		}
 		f.noAuto477 = n&0x02 != 0
 		return f, nil
 	}
 	for _, name := range strings.Split(s, ",") {
-		switch strings.TrimSpace(name) {
+		switch name = strings.TrimSpace(name); name {
 		case "no-auto-477":
 			f.noAuto477 = true
-		case "no-dns-failover", "pass-reason-hdr", "allow-no-cancel", "":
-			// accepted; see README's compatibility notes
+		case "":
+		case "no-dns-failover", "pass-reason-hdr", "allow-no-cancel":
+			// Accepting them unhonoured would be a silent no-op.
+			return nil, fmt.Errorf("not supported: t_relay flag %s", name)
 		default:
 			return nil, fmt.Errorf("unknown t_relay flag %q (known: no-auto-477, no-dns-failover, pass-reason-hdr, allow-no-cancel)", name)
 		}

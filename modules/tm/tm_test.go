@@ -126,9 +126,12 @@ func TestParseRelayFlags(t *testing.T) {
 		wantErr bool
 	}{
 		{"no-auto-477", true, false},
-		{"no-dns-failover, no-auto-477", true, false},
+		{"no-auto-477, ", true, false},
 		{"0x02", true, false},
-		{"0x04", false, false},
+		{"0", false, false},
+		{"no-dns-failover, no-auto-477", false, true}, // not honoured: refused, not ignored
+		{"pass-reason-hdr", false, true},
+		{"0x04", false, true},
 		{"bogus", false, true},
 	}
 	for _, tc := range tests {
