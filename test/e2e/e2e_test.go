@@ -53,6 +53,7 @@ func freePort(t *testing.T, ip string) int {
 type server struct {
 	cmd  *exec.Cmd
 	port int
+	cfg  string // the script file, for tests that rewrite it and reload
 	mu   sync.Mutex
 	log  bytes.Buffer
 }
@@ -71,6 +72,7 @@ func start(t *testing.T, cfg string) *server {
 	t.Helper()
 	s := &server{port: freePort(t, "127.0.0.1")}
 	path := filepath.Join(t.TempDir(), "test.cfg")
+	s.cfg = path
 	if err := os.WriteFile(path, []byte(strings.ReplaceAll(cfg, "PORT", fmt.Sprint(s.port))), 0o644); err != nil {
 		t.Fatal(err)
 	}
