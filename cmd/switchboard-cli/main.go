@@ -4,6 +4,7 @@
 //	switchboard-cli db create URL [table...]   create the OpenSIPS 3.6 tables and version rows
 //	switchboard-cli db migrate URL [table...]  create the missing ones, check the versions of the rest
 //	switchboard-cli user add|passwd|rm|list URL ...  provision the subscriber table (see user.go)
+//	switchboard-cli mi [--datagram ADDR] CMD [args...]  run an MI command on a running server (see mi.go)
 //
 // URL is a db_url: sqlite:///path/file.db, postgres://user:pass@host/db,
 // mysql://user:pass@host/db, text:///dir.
@@ -33,6 +34,7 @@ var commands = map[string]*command{
 		"tables":  {usage: "", help: "list the tables switchboard knows", run: dbTables},
 	}},
 	"user": {help: "subscribers (auth_db)", sub: userCommands},
+	"mi":   {usage: "[--datagram ADDR] CMD [name=value ...|value ...]", help: "run an MI command on a running server through mi_datagram (default udp:127.0.0.1:8080)", run: miRun},
 }
 
 func main() {
