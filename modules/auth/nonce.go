@@ -35,7 +35,10 @@ const (
 	nonceRawLen  = noncePayload + nonceMACLen
 )
 
-var nonceEncoding = base64.RawURLEncoding
+// nonceEncoding is strict: the last character of a nonce carries unused
+// low bits, and a lenient decoder would accept several spellings of one
+// nonce. Each nonce has exactly one.
+var nonceEncoding = base64.RawURLEncoding.Strict()
 
 // nonceTextLen is the length of every nonce this module writes; anything
 // else is refused before decoding.
