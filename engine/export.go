@@ -160,3 +160,20 @@ type PVClass struct {
 	// class has no list.
 	All func(ctx *Context, k *PVKey) []Value
 }
+
+// StrParam is a string modparam whose values go to set.
+func StrParam(name string, set func(string) error) Param {
+	return Param{Name: name, Kind: ParamStr, Set: func(v Value) error { return set(v.String()) }}
+}
+
+// IntParam is a number modparam whose values go to set. The script
+// compiler has already turned a numeric string into a number, or refused it.
+func IntParam(name string, set func(int) error) Param {
+	return Param{Name: name, Kind: ParamInt, Set: func(v Value) error { return set(v.Int) }}
+}
+
+// BoolParam is a number modparam read as a switch: non-zero is on, as
+// OpenSIPS reads its int flags.
+func BoolParam(name string, set func(bool)) Param {
+	return Param{Name: name, Kind: ParamInt, Set: func(v Value) error { set(v.Int != 0); return nil }}
+}

@@ -24,8 +24,8 @@ func init() {
 		Name: "acc",
 		Deps: []string{"tm"},
 		Params: []engine.Param{
-			boolParam("early_media", &config.earlyMedia),
-			boolParam("report_cancels", &config.reportCancels),
+			engine.BoolParam("early_media", config.earlyMedia.Store),
+			engine.BoolParam("report_cancels", config.reportCancels.Store),
 			{Name: "detect_direction", Kind: engine.ParamInt, Set: func(v engine.Value) error {
 				if v.Int != 0 {
 					// Swapping From and To needs rr's direction detection,
@@ -94,13 +94,6 @@ func flagsFixup(s string) (any, error) {
 		}
 	}
 	return f, nil
-}
-
-func boolParam(name string, dst interface{ Store(bool) }) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamInt, Set: func(v engine.Value) error {
-		dst.Store(v.Int != 0)
-		return nil
-	}}
 }
 
 // syslogFacilities are the names log_facility takes.

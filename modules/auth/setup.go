@@ -10,19 +10,19 @@ func init() {
 		Name: "auth",
 		Deps: []string{"sl"},
 		Params: []engine.Param{
-			strParam("secret", func(s string) { module.secret = s }),
+			engine.StrParam("secret", func(s string) error { module.secret = s; return nil }),
 			{Name: "nonce_expire", Kind: engine.ParamInt, Set: func(v engine.Value) error {
 				module.nonceExpire = v.Int
 				return nil
 			}},
-			strParam("rpid_prefix", func(s string) { module.rpidPrefix = s }),
-			strParam("rpid_suffix", func(s string) { module.rpidSuffix = s }),
-			strParam("realm_prefix", func(s string) { module.realmPrefix = s }),
+			engine.StrParam("rpid_prefix", func(s string) error { module.rpidPrefix = s; return nil }),
+			engine.StrParam("rpid_suffix", func(s string) error { module.rpidSuffix = s; return nil }),
+			engine.StrParam("realm_prefix", func(s string) error { module.realmPrefix = s; return nil }),
 			{Name: "rpid_avp", Kind: engine.ParamStr, Set: setSpec("rpid_avp", &module.rpidAVP, &module.rpid)},
 			{Name: "username_spec", Kind: engine.ParamStr, Set: setSpec("username_spec", &module.usernameSpec, &module.username)},
 			{Name: "password_spec", Kind: engine.ParamStr, Set: setSpec("password_spec", &module.passwordSpec, &module.password)},
-			intParam("calculate_ha1", func(b bool) { module.calculateHA1 = b }),
-			intParam("disable_nonce_check", func(b bool) { module.disableNonceCheck = b }),
+			engine.BoolParam("calculate_ha1", func(b bool) { module.calculateHA1 = b }),
+			engine.BoolParam("disable_nonce_check", func(b bool) { module.disableNonceCheck = b }),
 		},
 		Functions: []engine.Function{
 			challengeFunction("www_challenge", WWW),
@@ -39,20 +39,6 @@ func init() {
 		},
 		Init: func() error { return module.init() },
 	})
-}
-
-func strParam(name string, set func(string)) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamStr, Set: func(v engine.Value) error {
-		set(v.String())
-		return nil
-	}}
-}
-
-func intParam(name string, set func(bool)) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamInt, Set: func(v engine.Value) error {
-		set(v.Int != 0)
-		return nil
-	}}
 }
 
 // challengeFunction is www_challenge / proxy_challenge(realm, [qop],

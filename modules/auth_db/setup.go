@@ -27,9 +27,9 @@ func init() {
 			columnParam("uri_user_column", func(s string) { module.uriUserColumn = s }),
 			columnParam("uri_domain_column", func(s string) { module.uriDomainColumn = s }),
 			columnParam("uri_uriuser_column", func(s string) { module.uriURIUserColumn = s }),
-			boolParam("calculate_ha1", func(b bool) { module.calculateHA1 = b }),
-			boolParam("use_domain", func(b bool) { module.useDomain = b }),
-			boolParam("skip_version_check", func(b bool) { module.skipVersionCheck = b }),
+			engine.BoolParam("calculate_ha1", func(b bool) { module.calculateHA1 = b }),
+			engine.BoolParam("use_domain", func(b bool) { module.useDomain = b }),
+			engine.BoolParam("skip_version_check", func(b bool) { module.skipVersionCheck = b }),
 			{Name: "load_credentials", Kind: engine.ParamStr, Set: func(v engine.Value) error {
 				creds, err := parseCredentials(v.String())
 				if err != nil {
@@ -99,13 +99,6 @@ func columnParam(name string, set func(string)) engine.Param {
 			return err
 		}
 		set(v.String())
-		return nil
-	}}
-}
-
-func boolParam(name string, set func(bool)) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamInt, Set: func(v engine.Value) error {
-		set(v.Int != 0)
 		return nil
 	}}
 }

@@ -23,14 +23,14 @@ func init() {
 				pending.IP = ip
 				return nil
 			}},
-			intParam("port", func(n int) error {
+			engine.IntParam("port", func(n int) error {
 				if n < 0 || n > 65535 {
 					return fmt.Errorf("port must be 0..65535, not %d", n)
 				}
 				pending.Port = n
 				return nil
 			}),
-			intParam("post_buf_size", func(n int) error {
+			engine.IntParam("post_buf_size", func(n int) error {
 				if n < 256 {
 					return fmt.Errorf("post_buf_size must be at least 256 bytes, not %d", n)
 				}
@@ -39,7 +39,7 @@ func init() {
 			}),
 			// buf_size sizes OpenSIPS's reply buffer; Go streams the
 			// replies, so the value is checked and otherwise unused.
-			intParam("buf_size", func(n int) error {
+			engine.IntParam("buf_size", func(n int) error {
 				if n < 0 {
 					return fmt.Errorf("buf_size must not be negative, not %d", n)
 				}
@@ -49,16 +49,6 @@ func init() {
 		Init:     start,
 		Shutdown: stop,
 	})
-}
-
-func intParam(name string, set func(int) error) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamInt, Set: func(v engine.Value) error {
-		n, ok := v.AsInt()
-		if !ok {
-			return fmt.Errorf("%s must be a number", name)
-		}
-		return set(n)
-	}}
 }
 
 var (

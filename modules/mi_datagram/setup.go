@@ -17,30 +17,30 @@ func init() {
 	core.Register(&engine.Module{
 		Name: "mi_datagram",
 		Params: []engine.Param{
-			strParam("socket_name", func(s string) error {
+			engine.StrParam("socket_name", func(s string) error {
 				if _, _, err := parseSocket(s); err != nil {
 					return err
 				}
 				pending.Socket = s
 				return nil
 			}),
-			intParam("children_count", func(n int) error {
+			engine.IntParam("children_count", func(n int) error {
 				if n < 1 || n > 64 {
 					return fmt.Errorf("children_count must be 1..64, not %d", n)
 				}
 				pending.Workers = n
 				return nil
 			}),
-			intParam("unix_socket_mode", func(n int) error {
+			engine.IntParam("unix_socket_mode", func(n int) error {
 				if n < 0 || n > 0o777 {
 					return fmt.Errorf("unix_socket_mode must be a permission mode such as 0660")
 				}
 				pending.UnixMode = uint32(n)
 				return nil
 			}),
-			strParam("unix_socket_user", func(s string) error { return lookupID(s, &pending.UnixUID, false) }),
-			strParam("unix_socket_group", func(s string) error { return lookupID(s, &pending.UnixGID, true) }),
-			intParam("socket_timeout", func(n int) error {
+			engine.StrParam("unix_socket_user", func(s string) error { return lookupID(s, &pending.UnixUID, false) }),
+			engine.StrParam("unix_socket_group", func(s string) error { return lookupID(s, &pending.UnixGID, true) }),
+			engine.IntParam("socket_timeout", func(n int) error {
 				if n <= 0 {
 					return fmt.Errorf("socket_timeout must be positive (milliseconds), not %d", n)
 				}
@@ -51,20 +51,6 @@ func init() {
 		Init:     start,
 		Shutdown: stop,
 	})
-}
-
-func strParam(name string, set func(string) error) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamStr, Set: func(v engine.Value) error { return set(v.String()) }}
-}
-
-func intParam(name string, set func(int) error) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamInt, Set: func(v engine.Value) error {
-		n, ok := v.AsInt()
-		if !ok {
-			return fmt.Errorf("%s must be a number", name)
-		}
-		return set(n)
-	}}
 }
 
 // lookupID takes a numeric id or a user (group) name.

@@ -15,7 +15,7 @@ func init() {
 	core.Register(&engine.Module{
 		Name: "mi_fifo",
 		Params: []engine.Param{
-			strParam("fifo_name", func(s string) error { pending.Path = s; return nil }),
+			engine.StrParam("fifo_name", func(s string) error { pending.Path = s; return nil }),
 			{Name: "fifo_mode", Kind: engine.ParamInt, Set: func(v engine.Value) error {
 				n, ok := v.AsInt()
 				if !ok || n < 0 || n > 0o777 {
@@ -24,9 +24,9 @@ func init() {
 				pending.Mode = uint32(n)
 				return nil
 			}},
-			strParam("fifo_user", func(s string) error { return lookupID(s, &pending.UID, userID) }),
-			strParam("fifo_group", func(s string) error { return lookupID(s, &pending.GID, groupID) }),
-			strParam("reply_dir", func(s string) error { pending.ReplyDir = s; return nil }),
+			engine.StrParam("fifo_user", func(s string) error { return lookupID(s, &pending.UID, userID) }),
+			engine.StrParam("fifo_group", func(s string) error { return lookupID(s, &pending.GID, groupID) }),
+			engine.StrParam("reply_dir", func(s string) error { pending.ReplyDir = s; return nil }),
 			{Name: "pretty_printing", Kind: engine.ParamInt, Set: func(v engine.Value) error {
 				n, _ := v.AsInt()
 				pending.Pretty = n != 0
@@ -36,10 +36,6 @@ func init() {
 		Init:     start,
 		Shutdown: stop,
 	})
-}
-
-func strParam(name string, set func(string) error) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamStr, Set: func(v engine.Value) error { return set(v.String()) }}
 }
 
 // lookupID takes a numeric id or a user/group name, as OpenSIPS's

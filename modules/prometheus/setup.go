@@ -63,11 +63,11 @@ func init() {
 }
 
 func strParam(name string, set func(string) error) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamStr, Set: func(v engine.Value) error {
+	return engine.StrParam(name, func(s string) error {
 		mu.Lock()
 		defer mu.Unlock()
-		return set(v.String())
-	}}
+		return set(s)
+	})
 }
 
 var (

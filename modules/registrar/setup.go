@@ -16,21 +16,21 @@ func init() {
 		Stats: statSpecs(),
 		Deps:  []string{"usrloc", "sl"},
 		Params: []engine.Param{
-			intParam("default_expires", func(n int) { pending.defaultExpires = n }),
-			intParam("min_expires", func(n int) { pending.minExpires = n }),
-			intParam("max_expires", func(n int) { pending.maxExpires = n }),
-			intParam("max_contacts", func(n int) { pending.maxContacts = n }),
-			intParam("default_q", func(n int) { pending.defaultQ = n }),
-			intParam("case_sensitive", func(n int) { pending.caseSensitive = n != 0 }),
-			intParam("retry_after", func(n int) { pending.retryAfter = n }),
-			strParam("realm_prefix", func(s string) error { pending.realmPrefix = strings.ToLower(s); return nil }),
-			strParam("sock_hdr_name", func(s string) error { pending.sockHdrName = s; return nil }),
-			strParam("received_avp", func(s string) error {
+			engine.IntParam("default_expires", func(n int) error { pending.defaultExpires = n; return nil }),
+			engine.IntParam("min_expires", func(n int) error { pending.minExpires = n; return nil }),
+			engine.IntParam("max_expires", func(n int) error { pending.maxExpires = n; return nil }),
+			engine.IntParam("max_contacts", func(n int) error { pending.maxContacts = n; return nil }),
+			engine.IntParam("default_q", func(n int) error { pending.defaultQ = n; return nil }),
+			engine.BoolParam("case_sensitive", func(b bool) { pending.caseSensitive = b }),
+			engine.IntParam("retry_after", func(n int) error { pending.retryAfter = n; return nil }),
+			engine.StrParam("realm_prefix", func(s string) error { pending.realmPrefix = strings.ToLower(s); return nil }),
+			engine.StrParam("sock_hdr_name", func(s string) error { pending.sockHdrName = s; return nil }),
+			engine.StrParam("received_avp", func(s string) error {
 				v, err := core.ParseVarParam("received_avp", s)
 				pending.receivedAVP = v
 				return err
 			}),
-			strParam("tcp_persistent_flag", func(s string) error {
+			engine.StrParam("tcp_persistent_flag", func(s string) error {
 				bit, err := engine.MsgFlags.Bit(s)
 				pending.tcpPersistentFlag = bit
 				return err
@@ -141,19 +141,4 @@ func fixSave(s string) (any, error)   { return parseSaveFlags(s) }
 func fixLookup(s string) (any, error) { return parseLookupFlags(s) }
 func fixBranchFlag(s string) (any, error) {
 	return engine.BranchFlags.Bit(s)
-}
-
-func strParam(name string, set func(string) error) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamStr, Set: func(v engine.Value) error { return set(v.String()) }}
-}
-
-func intParam(name string, set func(int)) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamInt, Set: func(v engine.Value) error {
-		n, ok := v.AsInt()
-		if !ok {
-			return fmt.Errorf("%s must be a number", name)
-		}
-		set(n)
-		return nil
-	}}
 }

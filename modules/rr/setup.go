@@ -31,10 +31,10 @@ func init() {
 	core.Register(&engine.Module{
 		Name: "rr",
 		Params: []engine.Param{
-			boolParam("append_fromtag", &config.appendFromTag),
-			boolParam("enable_double_rr", &config.doubleRR),
-			boolParam("add_username", &config.addUsername),
-			boolParam("enable_socket_mismatch_warning", &config.mismatchWarning),
+			engine.BoolParam("append_fromtag", func(b bool) { config.appendFromTag = b }),
+			engine.BoolParam("enable_double_rr", func(b bool) { config.doubleRR = b }),
+			engine.BoolParam("add_username", func(b bool) { config.addUsername = b }),
+			engine.BoolParam("enable_socket_mismatch_warning", func(b bool) { config.mismatchWarning = b }),
 		},
 		Functions: []engine.Function{
 			{Name: "loose_route", Routes: engine.RequestRoute, Run: looseRoute},
@@ -50,15 +50,6 @@ func init() {
 		},
 		BeforeForward: insertRecordRoute,
 	})
-}
-
-// boolParam is an integer modparam read as a switch: 0 is off, anything
-// else on, as OpenSIPS reads its int flags.
-func boolParam(name string, dst *bool) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamInt, Set: func(v engine.Value) error {
-		*dst = v.Int != 0
-		return nil
-	}}
 }
 
 // direction is what is_direction checks, relative to the request that

@@ -27,12 +27,12 @@ func init() {
 			intParam("T1_timer", &config.t1, 10),
 			intParam("T2_timer", &config.t2, 10),
 			intParam("wt_timer", &config.waitTimer, 0),
-			boolParam("restart_fr_on_each_reply", &config.restartFR),
-			boolParam("onreply_avp_mode", &config.onreplyAVPs),
-			boolParam("disable_6xx_block", &config.disable6xxBlock),
-			boolParam("auto_100trying", &config.auto100),
-			boolParam("enable_stats", &config.statsEnabled),
-			boolParam("pass_provisional_replies", &config.passProvisional),
+			engine.BoolParam("restart_fr_on_each_reply", config.restartFR.Store),
+			engine.BoolParam("onreply_avp_mode", config.onreplyAVPs.Store),
+			engine.BoolParam("disable_6xx_block", config.disable6xxBlock.Store),
+			engine.BoolParam("auto_100trying", config.auto100.Store),
+			engine.BoolParam("enable_stats", config.statsEnabled.Store),
+			engine.BoolParam("pass_provisional_replies", config.passProvisional.Store),
 		},
 		Functions: []engine.Function{
 			{Name: "t_relay", Routes: requestFailure, Run: tRelay, Args: []engine.ArgSpec{
@@ -67,13 +67,6 @@ func intParam(name string, dst *atomic.Int64, low int) engine.Param {
 			return errorf("%s must be at least %d", name, low)
 		}
 		dst.Store(int64(v.Int))
-		return nil
-	}}
-}
-
-func boolParam(name string, dst *atomic.Bool) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamInt, Set: func(v engine.Value) error {
-		dst.Store(v.Int != 0)
 		return nil
 	}}
 }

@@ -15,25 +15,25 @@ func init() {
 		Name: "usrloc",
 		MI:   miCommands(),
 		Params: []engine.Param{
-			strParam("db_url", func(s string) error { pending.DBURL = s; return nil }),
-			intParam("db_mode", func(n int) error {
+			engine.StrParam("db_url", func(s string) error { pending.DBURL = s; return nil }),
+			engine.IntParam("db_mode", func(n int) error {
 				if n < NoDB || n > DBOnly {
 					return fmt.Errorf("db_mode must be 0, 1, 2 or 3, not %d", n)
 				}
 				pending.DBMode = n
 				return nil
 			}),
-			strParam("working_mode_preset", setPreset),
-			intParam("timer_interval", func(n int) error {
+			engine.StrParam("working_mode_preset", setPreset),
+			engine.IntParam("timer_interval", func(n int) error {
 				if n <= 0 {
 					return fmt.Errorf("timer_interval must be positive, not %d", n)
 				}
 				pending.Interval = time.Duration(n) * time.Second
 				return nil
 			}),
-			intParam("use_domain", func(n int) error { pending.UseDomain = n != 0; return nil }),
-			intParam("desc_time_order", func(n int) error { pending.DescTime = n != 0; return nil }),
-			intParam("hash_size", func(n int) error {
+			engine.IntParam("use_domain", func(n int) error { pending.UseDomain = n != 0; return nil }),
+			engine.IntParam("desc_time_order", func(n int) error { pending.DescTime = n != 0; return nil }),
+			engine.IntParam("hash_size", func(n int) error {
 				// OpenSIPS's hash_size is a power of two exponent.
 				if n < 1 || n > 16 {
 					return fmt.Errorf("hash_size must be 1..16 (2^n shards), not %d", n)
@@ -41,7 +41,7 @@ func init() {
 				pending.Shards = 1 << n
 				return nil
 			}),
-			strParam("nat_bflag", func(s string) error {
+			engine.StrParam("nat_bflag", func(s string) error {
 				bit, err := engine.BranchFlags.Bit(s)
 				if err != nil {
 					return err
@@ -77,20 +77,6 @@ func setPreset(s string) error {
 	}
 	pending.DBMode = mode
 	return nil
-}
-
-func strParam(name string, set func(string) error) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamStr, Set: func(v engine.Value) error { return set(v.String()) }}
-}
-
-func intParam(name string, set func(int) error) engine.Param {
-	return engine.Param{Name: name, Kind: engine.ParamInt, Set: func(v engine.Value) error {
-		n, ok := v.AsInt()
-		if !ok {
-			return fmt.Errorf("%s must be a number", name)
-		}
-		return set(n)
-	}}
 }
 
 var (
