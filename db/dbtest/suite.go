@@ -292,3 +292,32 @@ func mustQuery(t *testing.T, c db.Conn, table string, cols []string, where []db.
 	}
 	return rows
 }
+
+// Reconnect checks a driver of a server dbtest runs: while the server is
+// down calls fail quickly; once it is back the next call succeeds on a new
+// connection.
+func Reconnect(t *testing.T, driver string) {
+	conn := Open(t, NewURL(t, driver), db.Config{Timeout: 2 * time.Second})
+	ctx := context.Background()
+	if err := conn.Insert(ctx, "subscriber", Subscriber("a", "b", "c")); err != nil {
+		t.Fatal(err)
+	}
+	srv := Servers[driver]
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := conn.Query(ctx, "subscriber", nil, nil, "", 0); err == nil {
+		t.Errorf("query with the server down succeeded")
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("query with the server down took %s", d)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.Query(ctx, "subscriber", nil, nil, "", 0)
+	if err != nil || len(rows) != 1 {
+		t.Errorf("first query after the restart: %v, %v", rows, err)
+	}
+}
