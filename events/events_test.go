@@ -401,7 +401,7 @@ func TestJSONRPC(t *testing.T) {
 			want: `{"jsonrpc":"2.0","method":"E_UL_AOR_INSERT","params":{"aor":"alice@example.com"}}`},
 		{name: "positional", method: "E_X", params: Params{{Value: "a"}, {Value: 2}},
 			want: `{"jsonrpc":"2.0","method":"E_X","params":["a",2]}`},
-		{name: "none", method: "E_X", want: `{"jsonrpc":"2.0","method":"E_X","params":[]}`},
+		{name: "none", method: "E_X", want: `{"jsonrpc":"2.0","method":"E_X"}`},
 		{name: "null value", method: "E_X", params: Params{{Name: "a"}}, want: `{"jsonrpc":"2.0","method":"E_X","params":{"a":null}}`},
 		{name: "id and extra named", method: "m", id: 7, params: Params{{Name: "a", Value: 1}}, extra: Param{Name: "event", Value: "E_X"},
 			want: `{"jsonrpc":"2.0","method":"m","params":{"event":"E_X","a":1},"id":7}`},
