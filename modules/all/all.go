@@ -12,6 +12,7 @@ import (
 	_ "switchboard/modules/db_sqlite"
 	_ "switchboard/modules/db_text"
 	_ "switchboard/modules/event_datagram"
+	_ "switchboard/modules/event_stream"
 	_ "switchboard/modules/httpd"
 	_ "switchboard/modules/maxfwd"
 	_ "switchboard/modules/mi_datagram"
