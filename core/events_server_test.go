@@ -144,7 +144,7 @@ timer_route[ticker, 1] {
 	}
 	cached(t, "async", "a-b")
 	if got := miCall(t, `{"jsonrpc":"2.0","id":1,"method":"subscribers_list","params":["E_SB_ASYNC"]}`); !strings.Contains(got,
-		`"Subscribers":[{"expire":"never","socket":"route:E_SB_ASYNC"}]`) {
+		`"Subscribers":[{"socket":"route:E_SB_ASYNC","expire":"never"}]`) {
 		t.Fatalf("subscribers_list: %s", got)
 	}
 
@@ -192,7 +192,7 @@ startup_route { raise_event("E_SB_RELOAD"); }`)
 		name, routes, value, subscribers string
 	}{
 		{"async now", `event_route[E_SB_RELOAD, async] { cache_store("local", "reload", "two"); }`, "two",
-			`"Subscribers":[{"expire":"never","socket":"route:E_SB_RELOAD"}]`},
+			`"Subscribers":[{"socket":"route:E_SB_RELOAD","expire":"never"}]`},
 		{"gone", `startup_route { raise_event("E_SB_RELOAD"); }`, "", `"result":{"Event":{}}`},
 	}
 	for _, s := range steps {
