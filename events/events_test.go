@@ -132,6 +132,8 @@ func TestSplitSocket(t *testing.T) {
 		{name: "no colon", in: "udp", err: "want scheme:address"},
 		{name: "no scheme", in: ":127.0.0.1:1", err: "want scheme:address"},
 		{name: "no address", in: "udp:", err: "no address"},
+		{name: "address without scheme", in: "127.0.0.1:8888", err: "is no scheme"},
+		{name: "upper-case scheme", in: "UDP:127.0.0.1:8888", err: "is no scheme"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
