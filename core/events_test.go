@@ -138,7 +138,8 @@ func TestLogEvents(t *testing.T) {
 		level, _ := p.Get("level")
 		module, _ := p.Get("module")
 		msg, _ := p.Get("message")
-		if level != w.level || msg != w.msg || (w.module == "" && module != nil) || (w.module != "" && module != w.module) {
+		_, hasModule := p.Get("module")
+		if level != w.level || msg != w.msg || (w.module == "" && hasModule) || (w.module != "" && module != w.module) {
 			t.Errorf("event %d: %+v, want %+v", i, p, w)
 		}
 	}

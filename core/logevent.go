@@ -59,20 +59,19 @@ func (h *logEventHandler) Handle(ctx context.Context, r slog.Record) error {
 	if module == "events" {
 		return err
 	}
-	params := events.Params{
-		{Name: "time", Value: r.Time.Format(time.Stamp)},
-		{Name: "pid", Value: os.Getpid()},
-		{Name: "level", Value: levelText(level)},
-		{Name: "module"}, {Name: "function"},
-		{Name: "prefix", Value: ""},
-		{Name: "message", Value: r.Message},
-	}
+	// As OpenSIPS's event_dprint: module and function only for the
+	// server's own lines (not xlog's), prefix only when log_prefix is set
+	// (switchboard has none).
+	params := make(events.Params, 0, 6)
+	params = append(params, events.Param{Name: "time", Value: r.Time.Format(time.Stamp)},
+		events.Param{Name: "pid", Value: os.Getpid()}, events.Param{Name: "level", Value: levelText(level)})
 	if !h.script {
 		if module == "" {
 			module = "core"
 		}
-		params[3].Value = module
+		params = append(params, events.Param{Name: "module", Value: module}, events.Param{Name: "function", Value: ""})
 	}
+	params = append(params, events.Param{Name: "message", Value: r.Message})
 	logEventsInFlight.Add(1)
 	evLog.Raise(params)
 	logEventsInFlight.Add(-1)
