@@ -104,8 +104,10 @@ func (s *Server) resubscribeEventRoutes() error {
 }
 
 // routeBackend serves "route:NAME" sockets: the script's event_route
-// blocks. A sync event_route runs in the goroutine that raised the event;
-// an async one on its subscriber's goroutine.
+// blocks. event_route[E_X] and event_route[E_X, async] run on their
+// subscriber's goroutine, apart from the raiser, as OpenSIPS 3.x
+// dispatches them to another process; event_route[E_X, sync] runs in the
+// goroutine that raised the event, before the raise returns.
 type routeBackend struct{ s *Server }
 
 func (b *routeBackend) Scheme() string { return "route" }
@@ -115,7 +117,10 @@ func (b *routeBackend) Parse(addr string) (events.Socket, error) {
 	if !ok {
 		return nil, fmt.Errorf("no event_route[%s] in the script", addr)
 	}
-	return &routeSocket{b: b, name: addr, async: r.Mode == "async"}, nil
+	// OpenSIPS 3.x runs every event_route apart from the raiser (another
+	// process); "sync" (OpenSIPS 2.x syntax) runs it in the raiser's
+	// goroutine.
+	return &routeSocket{b: b, name: addr, async: r.Mode != "sync"}, nil
 }
 
 type routeSocket struct {
@@ -144,6 +149,11 @@ func (r *routeSocket) Send(_ context.Context, ev *events.Raised) error {
 	ctx := s.context()
 	defer s.contexts.Put(ctx)
 	ctx.Reset(nil, engine.EventRoute)
+	// What the route logs raises no E_CORE_LOG (OpenSIPS's
+	// suppress_proc_log_event around event_routes).
+	prevLog := ctx.Log
+	defer func() { ctx.Log = prevLog }()
+	ctx.Log = s.log.quietScript()
 	ctx.MsgID = s.msgID.Add(1)
 	ctx.EventDepth = ev.Depth + 1
 	ctx.Params = make([]engine.Value, len(ev.Params))

@@ -118,7 +118,7 @@ route {
 	drop;
 }
 
-event_route[E_SB_SYNC] {
+event_route[E_SB_SYNC, sync] {
 	cache_store("local", "sync_$param(who)", "n=$param(n) first=$param(1)");
 }
 
@@ -136,6 +136,8 @@ event_route[E_CORE_TCP_DISCONNECT] {
 
 event_route[E_CORE_LOG] {
 	cache_store("local", "log_$param(level)", "$param(message)");
+	# logged from an event_route: raises no E_CORE_LOG, or this would loop
+	xlog("L_ERR", "E_CORE_LOG handled\n");
 }
 
 timer_route[ticker, 1] {
@@ -147,6 +149,10 @@ timer_route[ticker, 1] {
 	cached(t, "sync_startup", "n=7 first=7")
 	cached(t, "seen_in_startup", "n=7 first=7")
 	cached(t, "log_ERROR", "a log line for E_CORE_LOG")
+	time.Sleep(100 * time.Millisecond)
+	if n := strings.Count(logs.String(), "E_CORE_LOG handled"); n != 1 {
+		t.Fatalf("the E_CORE_LOG event_route ran %d times, want 1: what it logs must not raise E_CORE_LOG", n)
+	}
 
 	// MI raise_event reaches the async event_route, positionally.
 	if got := miCall(t, `{"jsonrpc":"2.0","id":1,"method":"raise_event","params":["E_SB_ASYNC",["a","b"]]}`); !strings.Contains(got, `"result":"OK"`) {
@@ -195,14 +201,14 @@ timer_route[ticker, 1] {
 func TestEventRouteReload(t *testing.T) {
 	forget(t, "reload")
 	base := "socket=udp:127.0.0.1:0\nloadmodule \"proto_udp.so\"\nroute { drop; }\n"
-	srv, _, path := startServer(t, base+`event_route[E_SB_RELOAD] { cache_store("local", "reload", "one"); }
+	srv, _, path := startServer(t, base+`event_route[E_SB_RELOAD, sync] { cache_store("local", "reload", "one"); }
 startup_route { raise_event("E_SB_RELOAD"); }`)
 	cached(t, "reload", "one")
 
 	steps := []struct {
 		name, routes, value, subscribers string
 	}{
-		{"async now", `event_route[E_SB_RELOAD, async] { cache_store("local", "reload", "two"); }`, "two",
+		{"async now", `event_route[E_SB_RELOAD] { cache_store("local", "reload", "two"); }`, "two",
 			`"Subscribers":[{"socket":"route:E_SB_RELOAD","expire":"never"}]`},
 		{"gone", `startup_route { raise_event("E_SB_RELOAD"); }`, "", `"result":{"Event":{}}`},
 	}

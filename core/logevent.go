@@ -19,7 +19,17 @@ func (l *Loggers) withLogEvents(filter int) *Loggers {
 	out := *l
 	out.Core = slog.New(&logEventHandler{next: l.Core.Handler(), filter: filter})
 	out.Script = slog.New(&logEventHandler{next: l.Script.Handler(), filter: filter, script: true})
+	out.quiet = l.Script
 	return &out
+}
+
+// quietScript is the script logger that raises no E_CORE_LOG, for
+// event_routes.
+func (l *Loggers) quietScript() *slog.Logger {
+	if l.quiet != nil {
+		return l.quiet
+	}
+	return l.Script
 }
 
 // logEventsInFlight counts sync deliveries of E_CORE_LOG under way: what

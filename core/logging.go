@@ -15,6 +15,9 @@ type Loggers struct {
 	// Script logs xlog/log output, filtered at xlog_level.
 	Script *slog.Logger
 	close  func() error
+	// quiet is Script without E_CORE_LOG (log_event_enabled), for what
+	// event_routes log.
+	quiet *slog.Logger
 }
 
 // Close releases the syslog connection, if any.
