@@ -53,7 +53,9 @@ func (s *Server) startEvents() error {
 		return err
 	}
 	if s.cfg.EventSHMThreshold > 0 {
-		limit, _ := memoryLimit()
+		limit, source := memoryLimit()
+		s.log.Core.Info("event_shm_threshold measures memory use against the limit", "limit", limit, "from", source,
+			"threshold_percent", s.cfg.EventSHMThreshold)
 		s.stopMemWatch = make(chan struct{})
 		s.timers.Add(1)
 		go s.watchMemory(limit, time.Second)
