@@ -202,3 +202,33 @@ func toText(v any) string {
 	}
 	return "?"
 }
+
+// TestThresholds: E_CORE_THRESHOLD carries the source, the time in
+// microseconds and the extra OpenSIPS gives for messages and DNS queries;
+// a message under exec_msg_threshold raises nothing.
+func TestThresholds(t *testing.T) {
+	rec := subscribeRecorder(t, "E_CORE_THRESHOLD")
+	h := slog.NewTextHandler(io.Discard, nil)
+	s := &Server{cfg: Config{ExecMsgThreshold: 1_000_000}, log: &Loggers{Core: slog.New(h), Script: slog.New(h)}}
+	msg := []byte("OPTIONS sip:a@b SIP/2.0\r\n\r\n")
+	s.msgThreshold(time.Now(), msg) // well under a second
+	s.cfg.ExecMsgThreshold = 1000
+	s.msgThreshold(time.Now().Add(-5*time.Millisecond), msg)
+	s.dnsThreshold("slow.example.test", 2500*time.Microsecond)
+	got := rec.events()
+	if len(got) != 2 {
+		t.Fatalf("%d events, want 2", len(got))
+	}
+	for i, want := range []struct {
+		source, extra string
+		minUS         int
+	}{{"msg processing", string(msg), 5000}, {"dns", "slow.example.test", 2500}} {
+		p := got[i].Params
+		source, _ := p.Get("source")
+		us, _ := p.Get("time")
+		extra, _ := p.Get("extra")
+		if source != want.source || extra != want.extra || us.(int) < want.minUS {
+			t.Errorf("event %d: %+v", i, p)
+		}
+	}
+}
