@@ -45,7 +45,7 @@ func (c *Conn) Close() error {
 		c.closed.Store(true)
 		err = c.nc.Close()
 		c.m.conns.remove(c)
-		if c.m.cfg.OnClose != nil && !c.m.isClosed() {
+		if c.m.cfg.OnClose != nil && c.m.ctx.Err() == nil { // not while Close shuts everything
 			c.m.cfg.OnClose(c)
 		}
 	})
