@@ -11,6 +11,7 @@ import (
 	_ "switchboard/modules/db_postgres"
 	_ "switchboard/modules/db_sqlite"
 	_ "switchboard/modules/db_text"
+	_ "switchboard/modules/event_flatstore"
 	_ "switchboard/modules/event_rabbitmq"
 	_ "switchboard/modules/httpd"
 	_ "switchboard/modules/maxfwd"
