@@ -47,6 +47,9 @@ func TestFormatCheck(t *testing.T) {
 	if err := (Format{Delimiter: ",", Escape: "||"}).Check(); err == nil || !strings.Contains(err.Error(), "as long as") {
 		t.Errorf("escape longer than the delimiter: %v", err)
 	}
+	if err := (Format{Delimiter: "\n"}).Check(); err == nil || !strings.Contains(err.Error(), "line break") {
+		t.Errorf("newline delimiter: %v", err)
+	}
 	if err := (Format{}).Check(); err == nil {
 		t.Error("empty delimiter accepted")
 	}

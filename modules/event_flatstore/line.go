@@ -30,6 +30,9 @@ func (f Format) Check() error {
 	if f.Delimiter == "" {
 		return fmt.Errorf("delimiter must not be empty")
 	}
+	if strings.ContainsAny(f.Delimiter+f.Escape, "\r\n") {
+		return fmt.Errorf("delimiter and escape_delimiter must not hold a line break: a line is one event")
+	}
 	if f.Escape != "" && len(f.Escape) != len(f.Delimiter) {
 		return fmt.Errorf("escape_delimiter %q must be as long as the delimiter %q", f.Escape, f.Delimiter)
 	}
