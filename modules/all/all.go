@@ -13,6 +13,7 @@ import (
 	_ "switchboard/modules/db_text"
 	_ "switchboard/modules/event_flatstore"
 	_ "switchboard/modules/event_rabbitmq"
+	_ "switchboard/modules/event_virtual"
 	_ "switchboard/modules/httpd"
 	_ "switchboard/modules/maxfwd"
 	_ "switchboard/modules/mi_datagram"
