@@ -95,6 +95,12 @@ type Context struct {
 	// Params are $param(n) of the route running now, Returns $return(n)
 	// of the last route(...) call.
 	Params, Returns []Value
+	// ParamNames name Params in an event_route (the event's parameter
+	// names, for $param(name)); nil in other routes.
+	ParamNames []string
+	// EventDepth is how many sync event deliveries the running route is
+	// nested in (see events.Event.RaiseDepth); 0 outside event_route.
+	EventDepth int
 
 	// MsgID numbers the messages a process received ($mi).
 	MsgID uint64

@@ -37,6 +37,26 @@ type Module struct {
 	// Stats are the statistics the module exports, under its name as
 	// group, while a script that loads it runs.
 	Stats []StatSpec
+	// Events are the Event Interface events the module raises (OpenSIPS
+	// evi_publish_event): the core publishes them when a script that
+	// loads the module starts, so events_list lists them, subscribers may
+	// subscribe to them and an event_route may name them.
+	Events []EventSpec
+}
+
+// EventSpec declares an event a module raises and the names of the
+// parameters it carries, in order.
+type EventSpec struct {
+	Name   string
+	Params []string
+}
+
+// EventRef is what a function's fixup returns for a constant argument
+// naming an event the script raises or subscribes to (raise_event,
+// subscribe_event): the checker then accepts an event_route for that event
+// although no module declares it, as OpenSIPS publishes script events.
+type EventRef interface {
+	EventName() string
 }
 
 // ParamKind is the type of a module parameter's value.

@@ -47,9 +47,10 @@ func Compile(s *ast.Script, opts Options) (*Program, error) {
 		opts.Logger = slog.Default()
 	}
 	c := &compiler{
-		opts:   opts,
-		pv:     &pv.Parser{Registry: opts.Registry},
-		loaded: map[string]*engine.Module{},
+		opts:         opts,
+		pv:           &pv.Parser{Registry: opts.Registry},
+		loaded:       map[string]*engine.Module{},
+		scriptEvents: map[string]bool{},
 		prog: &Program{
 			Routes:        map[ast.RouteKind]map[string]*Route{},
 			maxWhileLoops: opts.MaxWhileLoops,
@@ -81,6 +82,7 @@ func Compile(s *ast.Script, opts Options) (*Program, error) {
 		c.compileRoute(r)
 	}
 	c.checkRouteTypes()
+	c.checkEventRoutes()
 	if len(c.errs) > 0 {
 		return nil, c.errs
 	}
@@ -107,6 +109,9 @@ type compiler struct {
 	// functions it uses, for the route type check after compilation.
 	calls []routeCallSite
 	uses  []functionUse
+	// scriptEvents are the events the script raises or subscribes to by
+	// name (raise_event("E_MY")): an event_route may name them.
+	scriptEvents map[string]bool
 }
 
 func (c *compiler) errorf(pos ast.Pos, format string, args ...any) {

@@ -208,6 +208,9 @@ func (c *compiler) fixedArg(spec engine.ArgSpec, text string, pos ast.Pos, where
 		c.errorf(pos, "%s: %v", where(), err)
 		return nil, false
 	}
+	if ref, ok := fixed.(engine.EventRef); ok {
+		c.scriptEvents[ref.EventName()] = true
+	}
 	return fixed, true
 }
 

@@ -2,9 +2,11 @@ package script
 
 import (
 	"sort"
+	"strings"
 
 	"switchboard/engine"
 	"switchboard/script/ast"
+	"switchboard/script/surface"
 )
 
 // routeTypes maps each kind of route block to the route type it runs as. A
@@ -31,12 +33,6 @@ func isMain(r *ast.RouteBlock) bool {
 // calls and t_on_failure-style references may come before the definition.
 func (c *compiler) declareRoutes(blocks []*ast.RouteBlock) {
 	for _, b := range blocks {
-		if b.Kind == ast.EventRoute {
-			// Nothing raises events until the event interface exists;
-			// accepting the route would be a silent no-op.
-			c.errorf(b.Pos, "not supported: event_route[%s] (the event interface is not built yet)", b.Name)
-			continue
-		}
 		name := b.Name
 		if isMain(b) {
 			name = ""
@@ -120,5 +116,53 @@ func (c *compiler) checkRouteTypes() {
 			}
 			c.errorf(u.pos, "function %s cannot be used in %s%s", u.name, bad.String(), via)
 		}
+	}
+}
+
+// checkEventRoutes refuses an event_route for an event nothing raises:
+// one that no loaded module (or the core) declares and that the script
+// does not raise or subscribe to by name. An OpenSIPS event whose module
+// is missing or not implemented is reported as not supported.
+func (c *compiler) checkEventRoutes() {
+	routes := c.prog.Routes[ast.EventRoute]
+	if len(routes) == 0 {
+		return
+	}
+	declared := map[string]string{}
+	for _, m := range c.prog.Modules {
+		for _, ev := range m.Events {
+			declared[ev.Name] = m.Name
+		}
+	}
+	names := make([]string, 0, len(routes))
+	for name := range routes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		r := routes[name]
+		if _, ok := declared[name]; ok || c.scriptEvents[name] {
+			continue
+		}
+		if mod, ok := surface.EventModule(name); ok {
+			if _, compiled := c.opts.Registry.Module(mod); compiled && mod != "core" && c.loaded[mod] == nil {
+				c.errorf(r.Pos, "event_route[%s]: event %s is raised by module %s: add loadmodule \"%s.so\"", name, name, mod, mod)
+				continue
+			}
+			c.errorf(r.Pos, "not supported: event %s (module %s)", name, mod)
+			continue
+		}
+		known := make([]string, 0, len(declared)+len(c.scriptEvents))
+		for ev := range declared {
+			known = append(known, ev)
+		}
+		for ev := range c.scriptEvents {
+			known = append(known, ev)
+		}
+		hint := didYouMean(name, known)
+		if hint == "" && !strings.HasPrefix(name, "E_") {
+			hint = " (event names look like E_UL_AOR_INSERT)"
+		}
+		c.errorf(r.Pos, "event_route[%s]: no loaded module publishes event %s and the script does not raise it%s", name, name, hint)
 	}
 }

@@ -59,7 +59,11 @@ func testRegistry(recorded *[]string) *engine.Registry {
 				return a[0].Fixed.(engine.Route).Run(ctx)
 			}},
 		{Name: "request_only", Routes: engine.RequestRoute, Run: run(1)},
-	}})
+		{Name: "raise", Routes: engine.AnyRoute, Args: []engine.ArgSpec{{Kind: engine.ArgStr, Fixup: func(s string) (any, error) {
+			return testEventRef(s), nil
+		}}}, Run: run(1)},
+	}, Events: []engine.EventSpec{{Name: "E_CORE_THRESHOLD", Params: []string{"source", "time", "extra"}}}})
+	r.Register(&engine.Module{Name: "usrloc", Events: []engine.EventSpec{{Name: "E_UL_AOR_INSERT", Params: []string{"aor"}}}})
 	r.Register(&engine.Module{Name: "tm", Params: []engine.Param{
 		{Name: "fr_timeout", Kind: engine.ParamInt, Set: func(v engine.Value) error {
 			if v.Int <= 0 {
@@ -71,6 +75,11 @@ func testRegistry(recorded *[]string) *engine.Registry {
 	r.Register(&engine.Module{Name: "dialog_stub", Deps: []string{"tm"}})
 	return r
 }
+
+// testEventRef is what the test raise() fixes its event name into.
+type testEventRef string
+
+func (e testEventRef) EventName() string { return string(e) }
 
 var testInvite = strings.ReplaceAll(`INVITE sip:bob@biloxi.example.com SIP/2.0
 Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds

@@ -14,7 +14,7 @@ func Module() *engine.Module {
 	var fns []engine.Function
 	for _, group := range [][]engine.Function{
 		flagFunctions(), ruriFunctions(), branchFunctions(),
-		miscFunctions(), logFunctions(), cacheFunctions(),
+		miscFunctions(), logFunctions(), cacheFunctions(), eventFunctions(),
 	} {
 		fns = append(fns, group...)
 	}
@@ -22,11 +22,11 @@ func Module() *engine.Module {
 		fns[i].Routes = engine.AnyRoute
 	}
 	fns = append(fns, forwardFunctions()...)
-	return &engine.Module{Name: "core", Functions: fns}
+	return &engine.Module{Name: "core", Functions: fns, Events: CoreEvents}
 }
 
 // Unimplemented lists the core functions of OpenSIPS 3.6 (surface c.4)
-// that need a transport, tm, the event interface, blacklists or script
+// that need a transport, tm, blacklists or script
 // tracing, which switchboard does not have yet. The checker reports a call
 // to one of them as "not supported: <name> (module core)" instead of an
 // unknown function.
@@ -35,8 +35,6 @@ var Unimplemented = []string{
 	"send", "force_send_socket", "force_rport", "add_local_rport",
 	"force_tcp_alias", "set_advertised_address", "set_advertised_port",
 	"set_via_handling",
-	// event interface
-	"raise_event", "subscribe_event",
 	// blacklists
 	"use_blacklist", "unuse_blacklist", "check_blacklist_rule",
 	"add_blacklist_rule", "del_blacklist_rule",

@@ -17,8 +17,9 @@ func varPVs() []engine.PVClass {
 		roPV("rc", rc),
 		roPV("retcode", rc),
 		// $param(n) counts from 1, $return(n) from 0 (Script-CoreVar).
-		{Name: "param", Key: engine.KeyRequired, ParseKey: positionKey(1),
-			Get: func(ctx *engine.Context, k *engine.PVKey) engine.Value { return position(ctx.Params, k, 1) }},
+		// In an event_route $param(name) reads the event's parameter
+		// called name.
+		{Name: "param", Key: engine.KeyRequired, ParseKey: paramKey, Get: getParam},
 		{Name: "return", Key: engine.KeyOptional, ParseKey: positionKey(0),
 			Get: func(ctx *engine.Context, k *engine.PVKey) engine.Value { return position(ctx.Returns, k, 0) }},
 	}
@@ -127,6 +128,34 @@ func positionKey(first int) func(string) (any, error) {
 		}
 		return n, nil
 	}
+}
+
+// paramKey takes a position from 1 or, for event_route, a parameter name.
+func paramKey(name string) (any, error) {
+	if n, err := strconv.Atoi(name); err == nil {
+		if n < 1 {
+			return nil, fmt.Errorf("position must be a number from 1")
+		}
+		return n, nil
+	}
+	if name == "" {
+		return nil, fmt.Errorf("$param needs a position or an event parameter name")
+	}
+	return name, nil
+}
+
+// getParam reads $param(n) or, in an event_route, $param(name).
+func getParam(ctx *engine.Context, k *engine.PVKey) engine.Value {
+	name, byName := k.Data.(string)
+	if !byName {
+		return position(ctx.Params, k, 1)
+	}
+	for i, n := range ctx.ParamNames {
+		if n == name && i < len(ctx.Params) {
+			return ctx.Params[i]
+		}
+	}
+	return engine.Null
 }
 
 // position returns the value at the key's position in list; no key is
