@@ -87,6 +87,7 @@ func init() {
 			Params: [][]string{{"path_to_file"}},
 			Run:    miRotate,
 		}},
+		Events: []engine.EventSpec{{Name: RotationEvent, Params: rotationParams}},
 		Init:     start,
 		Shutdown: stop,
 	})
@@ -94,6 +95,8 @@ func init() {
 
 // RotationEvent is the event raised when a new file is opened.
 const RotationEvent = "E_FLATSTORE_ROTATION"
+
+var rotationParams = []string{"timestamp", "reason", "filename", "old_filename"}
 
 var (
 	// pending collects the modparams of the script being loaded; start
@@ -110,7 +113,7 @@ func start() error {
 	cfg := pending
 	pending = DefaultConfig()
 	stopLocked()
-	rotation := events.Default.MustPublish(RotationEvent, "timestamp", "reason", "filename", "old_filename")
+	rotation := events.Default.MustPublish(RotationEvent, rotationParams...)
 	b, err := NewBackend(cfg, rotation, slog.Default().With("module", "event_flatstore"))
 	if err != nil {
 		return err

@@ -303,9 +303,13 @@ route {
 	if (!rabbitmq_publish("ID1", "%s", "$fU called $rU", "text/plain", $avp(hdr_name), $avp(hdr_value)))
 		xlog("L_ERR", "publish failed\n");
 	rabbitmq_publish("ID1", "%s", "plain");
+	subscribe_event("E_SB_RABBIT_SCRIPT", "rabbitmq:127.0.0.1:%d/%s", 60);
+	$avp(attr) = "caller";
+	$avp(val) = $fU;
+	raise_event("E_SB_RABBIT_SCRIPT", $avp(attr), $avp(val));
 	exit;
 }
-`, b.Port, c.queue, c.queue)
+`, b.Port, c.queue, c.queue, b.Port, c.queue)
 	l, logs := coretest.Compile(t, cfg)
 	if err := l.InitModules(); err != nil {
 		t.Fatal(err)
@@ -334,20 +338,40 @@ route {
 	ctx := &engine.Context{Vars: engine.NewVars(), AVPs: engine.NewAVPs(), Log: slog.New(slog.NewTextHandler(logs, nil))}
 	ctx.Reset(msg, engine.RequestRoute)
 	l.Program.Main.Run(ctx)
+	defer events.Default.Unsubscribe("E_SB_RABBIT_SCRIPT", fmt.Sprintf("rabbitmq:127.0.0.1:%d/%s", b.Port, c.queue))
 
-	d, ok = c.next(5 * time.Second)
-	if !ok || string(d.Body) != "alice called bob" {
-		t.Fatalf("rabbitmq_publish body %q\n%s", d.Body, logs)
+	// Three messages: two rabbitmq_publish() on the server_id connection
+	// (in order) and the script's raise_event on the event connection
+	// (in any order relative to them).
+	var published []amqp.Delivery
+	var event *amqp.Delivery
+	for range 3 {
+		d, ok := c.next(5 * time.Second)
+		if !ok {
+			t.Fatalf("only %d messages\n%s", len(published), logs)
+		}
+		if strings.HasPrefix(string(d.Body), "{") {
+			event = &d
+		} else {
+			published = append(published, d)
+		}
 	}
-	if d.ContentType != "text/plain" || d.DeliveryMode != amqp.Persistent {
-		t.Errorf("content type %q, delivery mode %d", d.ContentType, d.DeliveryMode)
+	if len(published) != 2 || event == nil {
+		t.Fatalf("published %d, event %v", len(published), event)
+	}
+	d = published[0]
+	if string(d.Body) != "alice called bob" || d.ContentType != "text/plain" || d.DeliveryMode != amqp.Persistent {
+		t.Errorf("first publish: %q, content type %q, delivery mode %d", d.Body, d.ContentType, d.DeliveryMode)
 	}
 	if d.Headers["caller"] != "alice" || d.Headers["seq"] != int32(42) {
 		t.Errorf("headers %v", d.Headers)
 	}
-	d, ok = c.next(5 * time.Second)
-	if !ok || string(d.Body) != "plain" || d.ContentType != "" || len(d.Headers) != 0 {
-		t.Fatalf("second publish: %q %q %v", d.Body, d.ContentType, d.Headers)
+	d = published[1]
+	if string(d.Body) != "plain" || d.ContentType != "" || len(d.Headers) != 0 {
+		t.Errorf("second publish: %q %q %v", d.Body, d.ContentType, d.Headers)
+	}
+	if want := `{"jsonrpc":"2.0","method":"E_SB_RABBIT_SCRIPT","params":{"caller":"alice"}}`; string(event.Body) != want {
+		t.Errorf("script event: %s, want %s", event.Body, want)
 	}
 	if strings.Contains(logs.String(), "publish failed") {
 		t.Errorf("the script saw a failure:\n%s", logs)
