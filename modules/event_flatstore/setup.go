@@ -87,7 +87,7 @@ func init() {
 			Params: [][]string{{"path_to_file"}},
 			Run:    miRotate,
 		}},
-		Events: []engine.EventSpec{{Name: RotationEvent, Params: rotationParams}},
+		Events:   []engine.EventSpec{{Name: RotationEvent, Params: rotationParams}},
 		Init:     start,
 		Shutdown: stop,
 	})
