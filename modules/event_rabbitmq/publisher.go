@@ -147,60 +147,127 @@ func (p *publisher) Close(drain time.Duration) {
 	p.cancel()
 }
 
+// maxBatch bounds how many queued messages are published before their
+// confirms are awaited.
+const maxBatch = 256
+
 func (p *publisher) run() {
 	defer close(p.done)
 	defer p.disconnect()
+	batch := make([]*inflight, 0, maxBatch)
 	for m := range p.queue {
-		err := errClosed
-		if p.stop.Err() == nil {
-			err = p.send(m)
+		// Take what else is waiting, so that one round trip to the
+		// broker confirms many messages.
+		batch = append(batch[:0], &inflight{message: m})
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case m, ok := <-p.queue:
+				if !ok {
+					break more
+				}
+				batch = append(batch, &inflight{message: m})
+			default:
+				break more
+			}
 		}
-		if err != nil && p.stop.Err() == nil {
-			p.log.Error("rabbitmq: publish failed", "exchange", m.exchange, "routing_key", m.key, "err", err)
-		}
-		if m.done != nil {
-			m.done(err)
-		}
+		p.send(batch)
 	}
 }
 
-// send publishes m and waits for the broker's confirm, reconnecting and
-// retrying when the connection was lost.
-func (p *publisher) send(m message) error {
-	err := errClosed
-	for attempt := 0; attempt <= m.retries && p.stop.Err() == nil; attempt++ {
-		if err = p.connect(); err != nil {
-			continue
-		}
-		if err = p.publish(m); err == nil {
-			return nil
-		}
-		// The connection may be gone (broker restart, closed by an
-		// operator): drop it so the next attempt dials again.
-		p.disconnect()
-	}
-	return err
+// inflight is a message being sent and how often it was tried.
+type inflight struct {
+	message
+	tries int
 }
 
-func (p *publisher) publish(m message) error {
+// finish reports the outcome of f.
+func (p *publisher) finish(f *inflight, err error) {
+	if err != nil && p.stop.Err() == nil {
+		p.log.Error("rabbitmq: publish failed", "exchange", f.exchange, "routing_key", f.key, "err", err)
+	}
+	if f.done != nil {
+		f.done(err)
+	}
+}
+
+// send publishes the batch and waits for the broker's confirms,
+// reconnecting and trying again (up to each message's retries) when the
+// connection was lost.
+func (p *publisher) send(batch []*inflight) {
+	for len(batch) > 0 {
+		if p.stop.Err() != nil {
+			for _, f := range batch {
+				p.finish(f, errClosed)
+			}
+			return
+		}
+		failed := map[*inflight]error{}
+		if err := p.connect(); err != nil {
+			for _, f := range batch {
+				failed[f] = err
+			}
+		} else {
+			failed = p.publish(batch)
+		}
+		if len(failed) > 0 {
+			// The connection may be gone (broker restart, closed by an
+			// operator): drop it so the next attempt dials again.
+			p.disconnect()
+		}
+		next := batch[:0]
+		for _, f := range batch {
+			err, bad := failed[f]
+			switch {
+			case !bad:
+				p.finish(f, nil)
+			case f.tries >= f.retries:
+				p.finish(f, err)
+			default:
+				f.tries++
+				next = append(next, f)
+			}
+		}
+		batch = next
+	}
+}
+
+// publish publishes every message of the batch, then waits for their
+// confirms; it returns the messages that failed and why.
+func (p *publisher) publish(batch []*inflight) map[*inflight]error {
 	timeout := p.opts.Timeout
 	if timeout <= 0 {
 		timeout = defaultPublishTimeout
 	}
 	ctx, cancel := context.WithTimeout(p.stop, timeout)
 	defer cancel()
-	conf, err := p.channel.PublishWithDeferredConfirmWithContext(ctx, m.exchange, m.key, m.mandatory, false, m.msg)
-	if err != nil {
-		return err
+	failed := map[*inflight]error{}
+	confirms := make([]*amqp.DeferredConfirmation, len(batch))
+	for i, f := range batch {
+		conf, err := p.channel.PublishWithDeferredConfirmWithContext(ctx, f.exchange, f.key, f.mandatory, false, f.msg)
+		if err != nil {
+			for _, rest := range batch[i:] {
+				failed[rest] = err
+			}
+			break
+		}
+		confirms[i] = conf
 	}
-	acked, err := conf.WaitContext(ctx)
-	if err != nil {
-		return fmt.Errorf("no confirm from the broker within %s: %w", timeout, err)
+	for i, conf := range confirms {
+		if conf == nil {
+			continue
+		}
+		acked, err := conf.WaitContext(ctx)
+		switch {
+		case err != nil:
+			failed[batch[i]] = fmt.Errorf("no confirm from the broker within %s: %w", timeout, err)
+		case !acked && p.channel.IsClosed():
+			failed[batch[i]] = errors.New("the connection was lost before the broker confirmed the message")
+		case !acked:
+			failed[batch[i]] = errors.New("the broker refused the message (nack)")
+		}
 	}
-	if !acked {
-		return errors.New("the broker refused the message (nack)")
-	}
-	return nil
+	return failed
 }
 
 // connect dials the broker when there is no open connection and channel.

@@ -2,6 +2,7 @@ package event_rabbitmq
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -401,4 +402,72 @@ modparam("event_rabbitmq", "connect_timeout", 0)`, "connect_timeout must be posi
 			}
 		})
 	}
+}
+
+// benchSocket declares an auto-deleted queue and returns a socket to it.
+func benchSocket(b *testing.B, backend *Backend) events.Socket {
+	broker := rabbittest.Current
+	if broker == nil {
+		b.Fatal("no broker")
+	}
+	conn, err := amqp.Dial(broker.URL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { conn.Close() })
+	ch, err := conn.Channel()
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := fmt.Sprintf("sbbench%d", queueSeq.Add(1))
+	if _, err := ch.QueueDeclare(q, false, true, false, false, nil); err != nil {
+		b.Fatal(err)
+	}
+	sock, err := backend.Parse(fmt.Sprintf("127.0.0.1:%d/%s", broker.Port, q))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { sock.Close() })
+	return sock
+}
+
+var benchEvent = &events.Raised{Event: "E_BENCH", Params: events.Params{{Name: "ip", Value: "192.0.2.1"}}}
+
+// BenchmarkSend measures one subscriber's event delivery: publish and
+// broker confirm, one event at a time as the registry's delivery
+// goroutine calls Send.
+func BenchmarkSend(b *testing.B) {
+	backend := NewBackend(DefaultOptions(), slog.New(slog.DiscardHandler))
+	defer backend.Close(time.Second)
+	sock := benchSocket(b, backend)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := sock.Send(b.Context(), benchEvent); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSendSubscribers measures 16 subscribers of one broker sending
+// at once: they share one connection, whose publisher confirms their
+// events in batches.
+func BenchmarkSendSubscribers(b *testing.B) {
+	backend := NewBackend(DefaultOptions(), slog.New(slog.DiscardHandler))
+	defer backend.Close(time.Second)
+	socks := make(chan events.Socket, 16)
+	for range 16 {
+		socks <- benchSocket(b, backend)
+	}
+	b.SetParallelism(8) // 16 goroutines on 2 CPUs
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		sock := <-socks
+		for pb.Next() {
+			if err := sock.Send(context.Background(), benchEvent); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }
