@@ -426,6 +426,14 @@ func TestScriptErrors(t *testing.T) {
 			}
 		})
 	}
+	t.Run("numbers for rotate_count and rotate_size", func(t *testing.T) {
+		defer func() { pending = DefaultConfig() }()
+		coretest.Compile(t, "loadmodule \"event_flatstore.so\"\nmodparam(\"event_flatstore\", \"rotate_count\", 1000)\n"+
+			"modparam(\"event_flatstore\", \"rotate_size\", 4096)\nroute { exit; }\n")
+		if pending.RotateCount != 1000 || pending.RotateSize != 4096 {
+			t.Fatalf("rotate_count %d, rotate_size %d", pending.RotateCount, pending.RotateSize)
+		}
+	})
 	t.Run("escape longer than the delimiter fails at start", func(t *testing.T) {
 		defer func() { pending = DefaultConfig() }()
 		l, _ := coretest.Compile(t, "loadmodule \"event_flatstore.so\"\nmodparam(\"event_flatstore\", \"escape_delimiter\", \"||\")\nroute { exit; }\n")
