@@ -42,6 +42,7 @@ func newMIRegistry(s *Server, modules []*engine.Module) *mi.Registry {
 	reg := mi.NewRegistry()
 	reg.Register("core", coreMICommands(s, reg)...)
 	reg.Register("core", statsMICommands(stats.Default)...)
+	reg.Register("core", eventMICommands()...)
 	for _, m := range modules {
 		reg.Register(m.Name, m.MI...)
 	}

@@ -33,6 +33,13 @@ type Config struct {
 	TCPMaxConnections     int
 	DNSTryIPv6            bool
 	DNSTryNAPTR           bool
+
+	// The core events (events.go): thresholds in microseconds, 0 off.
+	ExecMsgThreshold    int  // exec_msg_threshold: E_CORE_THRESHOLD for slow messages
+	ExecDNSThreshold    int  // exec_dns_threshold: E_CORE_THRESHOLD for slow DNS queries
+	EventSHMThreshold   int  // event_shm_threshold: E_CORE_SHM_THRESHOLD, percent of the memory limit
+	LogEventEnabled     bool // log_event_enabled: E_CORE_LOG
+	LogEventLevelFilter int  // log_event_level_filter: highest level raised; 0 all
 }
 
 // Alias is an alias= line: a name (and port, 0 for any) that is this
@@ -76,6 +83,14 @@ func (cfg *Config) setters() map[string]func(p *ast.GlobalParam) error {
 		"tcp_max_connections":     intParam(&cfg.TCPMaxConnections, 1, 1<<20),
 		"dns_try_ipv6":            boolParam(&cfg.DNSTryIPv6),
 		"dns_try_naptr":           boolParam(&cfg.DNSTryNAPTR),
+
+		"exec_msg_threshold":     intParam(&cfg.ExecMsgThreshold, 0, 1<<30),
+		"execmsgthreshold":       intParam(&cfg.ExecMsgThreshold, 0, 1<<30),
+		"exec_dns_threshold":     intParam(&cfg.ExecDNSThreshold, 0, 1<<30),
+		"execdnsthreshold":       intParam(&cfg.ExecDNSThreshold, 0, 1<<30),
+		"event_shm_threshold":    intParam(&cfg.EventSHMThreshold, 0, 100),
+		"log_event_enabled":      boolParam(&cfg.LogEventEnabled),
+		"log_event_level_filter": levelParam(&cfg.LogEventLevelFilter),
 	}
 }
 
@@ -99,6 +114,12 @@ func intParam(dst *int, min, max int) func(p *ast.GlobalParam) error {
 		*dst = n
 		return nil
 	}
+}
+
+// levelParam reads an OpenSIPS log level, a number from -3 to 4; 0 means
+// no filter for log_event_level_filter.
+func levelParam(dst *int) func(p *ast.GlobalParam) error {
+	return intParam(dst, -3, 4)
 }
 
 func boolParam(dst *bool) func(p *ast.GlobalParam) error {

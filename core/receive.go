@@ -2,6 +2,7 @@ package core
 
 import (
 	"runtime/debug"
+	"time"
 
 	"switchboard/engine"
 	"switchboard/script/ast"
@@ -22,6 +23,9 @@ func (s *Server) receive(p *transport.Packet) {
 				"stack", string(debug.Stack()))
 		}
 	}()
+	if s.cfg.ExecMsgThreshold > 0 {
+		defer s.msgThreshold(time.Now(), p.Data)
+	}
 	m, err := sip.Parse(p.Data) // copies: p.Data is the reader's buffer
 	if m == nil {
 		// Not even its kind is known: OpenSIPS counts it as a request error.

@@ -30,6 +30,9 @@ type Server struct {
 
 	stopTimers chan struct{}
 	timers     sync.WaitGroup
+
+	routes       *routeBackend // event_route subscriptions, while started
+	stopMemWatch chan struct{}
 }
 
 // ServerOptions say how to start a server.
@@ -65,12 +68,19 @@ func newServer(script *Script, opts ServerOptions) (*Server, error) {
 	if err := s.checkSockets(l); err != nil {
 		return nil, err
 	}
+	if s.cfg.LogEventEnabled {
+		s.log = s.log.withLogEvents(s.cfg.LogEventLevelFilter)
+	}
 	if s.resolver == nil {
-		r, err := resolver.New(resolver.Config{TryIPv6: s.cfg.DNSTryIPv6, TryNAPTR: s.cfg.DNSTryNAPTR})
+		r, err := resolver.New(resolver.Config{TryIPv6: s.cfg.DNSTryIPv6, TryNAPTR: s.cfg.DNSTryNAPTR,
+			SlowThreshold: time.Duration(s.cfg.ExecDNSThreshold) * time.Microsecond, SlowQuery: s.dnsThreshold})
 		if err != nil {
 			return nil, fmt.Errorf("dns: %w", err)
 		}
 		s.resolver = r
+	}
+	if err := publishEvents(l.Program.Modules); err != nil {
+		return nil, err
 	}
 	if err := l.InitModules(); err != nil {
 		return nil, err
@@ -85,6 +95,7 @@ func newServer(script *Script, opts ServerOptions) (*Server, error) {
 		TCPMaxConnections:     s.cfg.TCPMaxConnections,
 		UDPReaders:            s.cfg.UDPWorkers,
 		Logger:                s.log.Core,
+		OnClose:               tcpClosed,
 	}, s.receive)
 	return s, nil
 }
@@ -119,6 +130,11 @@ func (s *Server) Start() error {
 	}
 	SetMyself(s.isMyself)
 	setMIServer(s)
+	if err := s.startEvents(); err != nil {
+		s.transport.Close()
+		clearMIServer(s)
+		return err
+	}
 	if r, ok := s.script.Current().Program.Route(ast.StartupRoute, ""); ok {
 		ctx := s.context()
 		ctx.Reset(nil, engine.StartupRoute)
@@ -187,8 +203,9 @@ func (s *Server) isMyself(host string, port int) bool {
 func (s *Server) Stop() error {
 	if s.stopTimers != nil {
 		close(s.stopTimers)
-		s.timers.Wait()
 	}
+	s.stopEvents()
+	s.timers.Wait()
 	err := s.transport.Close()
 	mods := s.script.Current().Program.Modules
 	for i := len(mods) - 1; i >= 0; i-- {
@@ -203,7 +220,12 @@ func (s *Server) Stop() error {
 
 // Reload compiles the script file again and swaps it in; messages in
 // flight finish on the program they started with.
-func (s *Server) Reload() error { return s.script.Reload() }
+func (s *Server) Reload() error {
+	if err := s.script.Reload(); err != nil {
+		return err
+	}
+	return s.resubscribeEventRoutes()
+}
 
 // Sockets returns the open sockets.
 func (s *Server) Sockets() []*transport.Socket { return s.transport.Sockets() }

@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -201,7 +202,7 @@ func (s *subscriber) deliver(ev *Raised) bool {
 		if s.ctx.Err() != nil {
 			return false
 		}
-		if err := s.sock.Send(s.ctx, ev); err != nil {
+		if err := s.send(ev); err != nil {
 			s.logFailure(ev, err)
 		}
 		return true
@@ -226,11 +227,22 @@ func (s *subscriber) run() {
 		case <-s.ctx.Done():
 			return
 		case ev := <-s.queue:
-			if err := s.sock.Send(s.ctx, ev); err != nil && s.ctx.Err() == nil {
+			if err := s.send(ev); err != nil && s.ctx.Err() == nil {
 				s.logFailure(ev, err)
 			}
 		}
 	}
+}
+
+// send runs the socket's Send; a panic in it (a bug in a backend, or in
+// the script an event_route runs) costs that event, not the process.
+func (s *subscriber) send(ev *Raised) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return s.sock.Send(s.ctx, ev)
 }
 
 func (s *subscriber) logFailure(ev *Raised, err error) {

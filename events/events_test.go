@@ -407,6 +407,8 @@ func TestJSONRPC(t *testing.T) {
 			want: `{"jsonrpc":"2.0","method":"m","params":{"event":"E_X","a":1},"id":7}`},
 		{name: "extra positional", method: "m", params: Params{{Value: 1}}, extra: Param{Name: "event", Value: "E_X"},
 			want: `{"jsonrpc":"2.0","method":"m","params":["E_X",1]}`},
+		{name: "extra without params", method: "m", id: 1, extra: Param{Name: "event", Value: "E_X"},
+			want: `{"jsonrpc":"2.0","method":"m","id":1}`},
 		{name: "escaping", method: "E_\"", params: Params{{Name: "q\"", Value: "a\nb"}},
 			want: `{"jsonrpc":"2.0","method":"E_\"","params":{"q\"":"a\nb"}}`},
 	}

@@ -9,7 +9,7 @@ import (
 // and friends send (OpenSIPS's evi_build_payload): a JSON-RPC 2.0
 // notification {"jsonrpc":"2.0","method":method,"params":...} whose
 // params are an object for named parameters and an array for positional
-// ones, and absent when there are none. id nil makes a notification (no "id" member); otherwise it is the
+// ones, and absent (extra too) when there are none. id nil makes a notification (no "id" member); otherwise it is the
 // request id. extra, when its Name is set, is put first in params (the
 // event name under event_stream's event_param): as a member of the object,
 // or as the first element of the array.
@@ -17,9 +17,10 @@ func JSONRPC(method string, id any, params Params, extra Param) []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"jsonrpc":"2.0","method":`)
 	writeJSON(&b, method)
-	if len(params) == 0 && extra.Name == "" {
-		// OpenSIPS leaves "params" out of an event raised without any.
-	} else if b.WriteString(`,"params":`); params.Named() || (len(params) == 0 && extra.Name != "") {
+	if len(params) == 0 {
+		// OpenSIPS leaves "params" (and extra) out of an event raised
+		// without parameters.
+	} else if b.WriteString(`,"params":`); params.Named() {
 		b.WriteByte('{')
 		n := 0
 		if extra.Name != "" {

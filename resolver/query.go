@@ -45,7 +45,11 @@ func (r *Resolver) lookupOne(ctx context.Context, name string, qtype uint16) (a 
 	a, err = r.flights.do(ctx, key, func() (*answer, error) {
 		// The query serves every waiter, so it must not die with the
 		// first one's context; its own bounds are Timeout and Attempts.
+		start := time.Now()
 		msg, err := r.exchange(context.WithoutCancel(ctx), name, qtype)
+		if took := time.Since(start); r.onSlow != nil && r.slowAt > 0 && took > r.slowAt {
+			r.onSlow(strings.TrimSuffix(name, "."), took)
+		}
 		if err != nil {
 			return nil, err
 		}

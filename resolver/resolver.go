@@ -49,6 +49,12 @@ type Config struct {
 
 	BlacklistSize int // failed targets remembered; default 1024
 
+	// SlowQuery, when set with SlowThreshold, is told of every query
+	// sent to the DNS servers that took longer than SlowThreshold
+	// (exec_dns_threshold): the core raises E_CORE_THRESHOLD from it.
+	SlowThreshold time.Duration
+	SlowQuery     func(name string, took time.Duration)
+
 	// Now is the clock for cache and blacklist expiry; default time.Now.
 	// Tests inject their own.
 	Now func() time.Time
@@ -76,6 +82,8 @@ type Resolver struct {
 	tryNAPTR bool
 	protos   []string
 	now      func() time.Time
+	slowAt   time.Duration
+	onSlow   func(name string, took time.Duration)
 
 	udp, tcp  *dns.Client
 	cache     *cache
@@ -100,6 +108,8 @@ func New(c Config) (*Resolver, error) {
 		tryNAPTR: c.TryNAPTR,
 		protos:   c.Protos,
 		now:      c.Now,
+		slowAt:   c.SlowThreshold,
+		onSlow:   c.SlowQuery,
 		randIntN: rand.IntN,
 	}
 	if len(r.servers) == 0 {

@@ -45,6 +45,9 @@ func (c *Conn) Close() error {
 		c.closed.Store(true)
 		err = c.nc.Close()
 		c.m.conns.remove(c)
+		if c.m.cfg.OnClose != nil && !c.m.isClosed() {
+			c.m.cfg.OnClose(c)
+		}
 	})
 	return err
 }

@@ -38,6 +38,11 @@ type Config struct {
 	MaxMessageSize        int           // largest stream message; default sip.MaxMessageSize
 	UDPReaders            int           // udp_workers: reader goroutines per UDP socket; default GOMAXPROCS
 	Logger                *slog.Logger
+	// OnClose, when set, is told of every TCP connection that closes
+	// while the manager runs (not of those Close shuts down): the core
+	// raises E_CORE_TCP_DISCONNECT from it. It runs on the goroutine that
+	// closed the connection and must not block.
+	OnClose func(c *Conn)
 }
 
 func (c *Config) setDefaults() {

@@ -97,6 +97,8 @@ type UpdateFunc func(now time.Time, current []Contact) ([]Contact, error)
 func (d *Domain) Update(aor string, fn UpdateFunc) ([]Contact, error) {
 	now := d.u.cfg.Now()
 	s := d.shardOf(aor)
+	var raised []pendingEvent
+	defer func() { raiseAll(raised) }() // after the unlock below: a sync event_route may call usrloc
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, err := d.current(s, aor, now)
@@ -120,6 +122,7 @@ func (d *Domain) Update(aor string, fn UpdateFunc) ([]Contact, error) {
 		s.deleted = append(s.deleted, removed...)
 	}
 	d.store(s, aor, old, next)
+	raised = d.changeEvents(aor, old, next)
 	SortContacts(next, d.u.cfg.DescTime)
 	return slices.Clone(next), nil
 }
@@ -201,6 +204,7 @@ func (d *Domain) expire(now time.Time) error {
 	var errs []error
 	for i := range d.shards {
 		s := &d.shards[i]
+		var raised []pendingEvent
 		s.mu.Lock()
 		for aor, cs := range s.records {
 			live := slices.DeleteFunc(slices.Clone(cs), func(c Contact) bool { return c.Expired(now) })
@@ -218,8 +222,10 @@ func (d *Domain) expire(now time.Time) error {
 				s.deleted = append(s.deleted, gone...)
 			}
 			d.store(s, aor, cs, live)
+			raised = append(raised, d.changeEvents(aor, cs, live)...)
 		}
 		s.mu.Unlock()
+		raiseAll(raised)
 	}
 	return errors.Join(errs...)
 }

@@ -12,8 +12,9 @@ import (
 
 func init() {
 	core.Register(&engine.Module{
-		Name: "usrloc",
-		MI:   miCommands(),
+		Name:   "usrloc",
+		Events: eventSpecs,
+		MI:     miCommands(),
 		Params: []engine.Param{
 			engine.StrParam("db_url", func(s string) error { pending.DBURL = s; return nil }),
 			engine.IntParam("db_mode", func(n int) error {

@@ -44,8 +44,9 @@ type Config struct {
 // Usrloc is one location service: its domains (tables) and the goroutine
 // that expires contacts and flushes dirty ones.
 type Usrloc struct {
-	cfg  Config
-	conn db.Conn // nil with NoDB
+	cfg    Config
+	conn   db.Conn // nil with NoDB
+	events ulEvents
 
 	mu      sync.Mutex // guards domains (not their contents)
 	domains map[string]*Domain
@@ -76,7 +77,7 @@ func New(cfg Config) (*Usrloc, error) {
 		cfg.Log = slog.Default()
 	}
 	cfg.Log = cfg.Log.With("module", "usrloc")
-	u := &Usrloc{cfg: cfg, domains: map[string]*Domain{}}
+	u := &Usrloc{cfg: cfg, domains: map[string]*Domain{}, events: publishEvents()}
 	if cfg.DBMode != NoDB {
 		if cfg.DBURL == "" {
 			return nil, fmt.Errorf("usrloc: db_mode %d needs db_url", cfg.DBMode)
