@@ -3,6 +3,7 @@ package event_virtual
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,6 +13,7 @@ import (
 
 	"switchboard/core/coretest"
 	"switchboard/events"
+	"switchboard/modules/event_datagram"
 	"switchboard/modules/event_flatstore"
 )
 
@@ -272,4 +274,103 @@ func FuzzParseSpec(f *testing.F) {
 			t.Fatalf("%q: %+v prints %q, parses to %+v, %v", in, spec, spec.String(), again, err)
 		}
 	})
+}
+
+// udpReceiver is a UDP socket on loopback collecting event payloads.
+type udpReceiver struct {
+	conn *net.UDPConn
+	got  chan string
+}
+
+func newUDPReceiver(t *testing.T) *udpReceiver {
+	t.Helper()
+	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &udpReceiver{conn: conn, got: make(chan string, 16)}
+	go func() {
+		buf := make([]byte, 65536)
+		for {
+			n, err := conn.Read(buf)
+			if err != nil {
+				close(r.got)
+				return
+			}
+			r.got <- string(buf[:n])
+		}
+	}()
+	t.Cleanup(func() { conn.Close() })
+	return r
+}
+
+func (r *udpReceiver) socket() string { return "udp:" + r.conn.LocalAddr().String() }
+
+// expect checks the n values the receiver got, in order, and that
+// nothing more arrives.
+func (r *udpReceiver) expect(t *testing.T, name string, values ...int) {
+	t.Helper()
+	for _, v := range values {
+		select {
+		case p := <-r.got:
+			if want := fmt.Sprintf(`{"jsonrpc":"2.0","method":"E_V","params":[%d]}`, v); p != want {
+				t.Errorf("%s: got %s, want %s", name, p, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: event %d not received", name, v)
+		}
+	}
+	select {
+	case p := <-r.got:
+		t.Errorf("%s: unexpected %s", name, p)
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+// TestDatagramReceivers runs the three policies over event_datagram's
+// udp: and unix: sockets with real receivers on loopback; the dead
+// subscriber is a unix socket nobody listens on (its send fails at once;
+// a UDP send to a closed port only fails on the send after the ICMP
+// error, so it loses one event before failover notices).
+func TestDatagramReceivers(t *testing.T) {
+	newReg := func(t *testing.T) (*events.Registry, *events.Event) {
+		reg := events.NewRegistry(slog.New(slog.DiscardHandler))
+		for _, b := range []events.Backend{event_datagram.UDP, event_datagram.Unix, NewBackend(reg, time.Minute)} {
+			if err := reg.RegisterBackend(b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Cleanup(reg.Close)
+		return reg, reg.MustPublish("E_V")
+	}
+	dead := "unix:" + filepath.Join(t.TempDir(), "nobody.sock")
+	tests := []struct {
+		policy string
+		dead   bool
+		wantA  []int
+		wantB  []int
+	}{
+		{"PARALLEL", false, []int{1, 2, 3}, []int{1, 2, 3}},
+		{"ROUND-ROBIN", false, []int{1, 3}, []int{2}},
+		{"FAILOVER", true, []int{1, 2, 3}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.policy, func(t *testing.T) {
+			reg, ev := newReg(t)
+			a, b := newUDPReceiver(t), newUDPReceiver(t)
+			sock := "virtual:" + tt.policy
+			if tt.dead {
+				sock += " " + dead
+			}
+			sock += " " + a.socket() + " " + b.socket()
+			if err := reg.Subscribe("E_V", sock, 0); err != nil {
+				t.Fatal(err)
+			}
+			for n := 1; n <= 3; n++ {
+				raise(ev, n)
+			}
+			a.expect(t, "a", tt.wantA...)
+			b.expect(t, "b", tt.wantB...)
+		})
+	}
 }
