@@ -6,7 +6,8 @@
 // (node rabbit@host, port 5672, epmd on 4369).
 //
 // A broker takes several seconds to boot (Erlang), so a test binary
-// starts one from TestMain with Main and its tests share it.
+// starts one (Get, on first use) and its tests share it; Main, its
+// TestMain, stops it.
 package rabbittest
 
 import (
@@ -18,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -48,33 +50,34 @@ type Broker struct {
 	logFile *os.File
 }
 
-// Current is the broker Main started for this test binary.
-var Current *Broker
+var (
+	once     sync.Once
+	current  *Broker
+	startErr error
+)
 
-// Main is a TestMain that starts a broker, runs the tests and stops it.
-// A broker that cannot start fails the whole binary with the reason: a
-// missing package must not look like a pass.
+// Main is a TestMain that runs the tests and then stops the broker, if
+// one of them started it through Get. Starting on first use keeps
+// binaries (and go test -fuzz workers, which run TestMain too) that need
+// no broker from booting one, while those that do boot exactly one.
 func Main(m *testing.M) {
-	code := func() int {
-		b, err := Start()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "FAIL: cannot start a RabbitMQ broker for the tests: %v\n", err)
-			return 1
-		}
-		defer b.Close()
-		Current = b
-		return m.Run()
-	}()
+	code := m.Run()
+	if current != nil {
+		current.Close()
+	}
 	os.Exit(code)
 }
 
-// Get returns the broker Main started, failing t when there is none.
+// Get returns the test binary's broker, starting it on the first call.
+// A broker that cannot start fails t with the reason: a missing package
+// must not look like a pass.
 func Get(t testing.TB) *Broker {
 	t.Helper()
-	if Current == nil {
-		t.Fatal("no RabbitMQ broker: call rabbittest.Main(m) from TestMain")
+	once.Do(func() { current, startErr = Start() })
+	if startErr != nil {
+		t.Fatalf("cannot start a RabbitMQ broker for the tests: %v", startErr)
 	}
-	return Current
+	return current
 }
 
 // URL is the AMQP URL of the broker as the default guest user.

@@ -406,10 +406,7 @@ modparam("event_rabbitmq", "connect_timeout", 0)`, "connect_timeout must be posi
 
 // benchSocket declares an auto-deleted queue and returns a socket to it.
 func benchSocket(b *testing.B, backend *Backend) events.Socket {
-	broker := rabbittest.Current
-	if broker == nil {
-		b.Fatal("no broker")
-	}
+	broker := rabbittest.Get(b)
 	conn, err := amqp.Dial(broker.URL())
 	if err != nil {
 		b.Fatal(err)
