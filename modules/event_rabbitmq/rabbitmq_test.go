@@ -468,3 +468,40 @@ func BenchmarkSendSubscribers(b *testing.B) {
 		}
 	})
 }
+
+// TestSilentBrokerTimesOut: a "broker" that accepts TCP connections and
+// never answers cannot hold the subscriber: the AMQP handshake is bounded
+// by connect_timeout.
+func TestSilentBrokerTimesOut(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // hold it open, say nothing
+		}
+	}()
+	b := NewBackend(Options{ConnectTimeout: 300 * time.Millisecond}, slog.New(slog.DiscardHandler))
+	defer b.Close(time.Second)
+	sock, err := b.Parse(l.Addr().String() + "/q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sock.Close()
+	start := time.Now()
+	err = sock.Send(t.Context(), &events.Raised{Event: "E_X"})
+	if err == nil {
+		t.Fatal("Send to a silent broker succeeded")
+	}
+	// Three attempts (the event and its two re-publishes), each bounded
+	// by the connect timeout plus a second for the handshake.
+	if d := time.Since(start); d > 6*time.Second {
+		t.Errorf("Send to a silent broker took %s: %v", d, err)
+	}
+}
