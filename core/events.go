@@ -74,10 +74,15 @@ func (s *Server) stopEvents() {
 }
 
 // subscribeEventRoutes subscribes each event_route[E_X] of the running
-// program as "route:E_X", never expiring (OpenSIPS evi_register_core).
+// program as "route:E_X", never expiring, publishing E_X first when it is
+// the script's own event (OpenSIPS evi_register_core).
 func (s *Server) subscribeEventRoutes() error {
 	var errs []error
 	for name := range s.script.Current().Program.Routes[ast.EventRoute] {
+		if _, err := events.Default.Publish(name); err != nil {
+			errs = append(errs, fmt.Errorf("event_route[%s]: %w", name, err))
+			continue
+		}
 		if err := events.Default.Subscribe(name, "route:"+name, 0); err != nil {
 			errs = append(errs, fmt.Errorf("event_route[%s]: %w", name, err))
 		}

@@ -84,19 +84,24 @@ func miEventsList(context.Context, engine.MIParams) (any, error) {
 	return map[string]any{"Events": list}, nil
 }
 
-// subscriberItem prints a subscriber as evi_print_subscriber: expire and
-// ttl in seconds, or expire "never".
-func subscriberItem(in events.SubscriberInfo) map[string]any {
-	item := map[string]any{"socket": in.Socket}
+// subscriberJSON is a subscriber as evi_print_subscriber prints it:
+// expire and ttl in seconds, or expire "never" (and no ttl).
+type subscriberJSON struct {
+	Socket string `json:"socket"`
+	Expire any    `json:"expire"`
+	TTL    any    `json:"ttl,omitempty"`
+}
+
+func subscriberItem(in events.SubscriberInfo) *subscriberJSON {
+	item := &subscriberJSON{Socket: in.Socket, Expire: "never"}
 	if in.Expire == 0 {
-		item["expire"] = "never"
 		return item
 	}
-	item["expire"] = int(in.Expire / time.Second)
+	item.Expire = int(in.Expire / time.Second)
 	if ttl := int((in.TTL + time.Second - 1) / time.Second); ttl > 0 {
-		item["ttl"] = ttl
+		item.TTL = ttl
 	} else {
-		item["ttl"] = "expired"
+		item.TTL = "expired"
 	}
 	return item
 }
@@ -104,14 +109,14 @@ func subscriberItem(in events.SubscriberInfo) map[string]any {
 // eventWithSubscribers is an event and its subscribers, in
 // evi_print_event's key order.
 type eventWithSubscribers struct {
-	Name        string           `json:"name"`
-	ID          int              `json:"id"`
-	Subscribers []map[string]any `json:"Subscribers,omitempty"`
-	Subscriber  map[string]any   `json:"Subscriber,omitempty"`
+	Name        string            `json:"name"`
+	ID          int               `json:"id"`
+	Subscribers []*subscriberJSON `json:"Subscribers,omitempty"`
+	Subscriber  *subscriberJSON   `json:"Subscriber,omitempty"`
 }
 
 func printEvent(ev *events.Event, subs []events.SubscriberInfo) eventWithSubscribers {
-	out := eventWithSubscribers{Name: ev.Name(), ID: ev.ID(), Subscribers: []map[string]any{}}
+	out := eventWithSubscribers{Name: ev.Name(), ID: ev.ID(), Subscribers: []*subscriberJSON{}}
 	for _, in := range subs {
 		out.Subscribers = append(out.Subscribers, subscriberItem(in))
 	}

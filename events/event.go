@@ -151,11 +151,12 @@ type subscriber struct {
 	since  atomic.Int64 // unix nanoseconds of the (last) subscription
 	expire atomic.Int64 // nanoseconds; 0 never expires
 
-	queue   chan *Raised
-	ctx     context.Context
-	cancel  context.CancelFunc
-	done    chan struct{}
-	dropped atomic.Int64
+	queue    chan *Raised
+	ctx      context.Context
+	cancel   context.CancelFunc
+	done     chan struct{}
+	dropped  atomic.Int64
+	failures atomic.Int64 // consecutive failed sends
 }
 
 func newSubscriber(r *Registry, ev *Event, b Backend, sock Socket, now time.Time, expire time.Duration) *subscriber {
@@ -202,9 +203,7 @@ func (s *subscriber) deliver(ev *Raised) bool {
 		if s.ctx.Err() != nil {
 			return false
 		}
-		if err := s.send(ev); err != nil {
-			s.logFailure(ev, err)
-		}
+		s.logResult(ev, s.send(ev))
 		return true
 	}
 	select {
@@ -227,8 +226,8 @@ func (s *subscriber) run() {
 		case <-s.ctx.Done():
 			return
 		case ev := <-s.queue:
-			if err := s.send(ev); err != nil && s.ctx.Err() == nil {
-				s.logFailure(ev, err)
+			if err := s.send(ev); s.ctx.Err() == nil {
+				s.logResult(ev, err)
 			}
 		}
 	}
@@ -245,8 +244,21 @@ func (s *subscriber) send(ev *Raised) (err error) {
 	return s.sock.Send(s.ctx, ev)
 }
 
-func (s *subscriber) logFailure(ev *Raised, err error) {
-	s.reg.log.Warn("event delivery failed", "event", ev.Event, "socket", s.scheme+":"+s.sock.String(), "err", err)
+// logResult logs a failed delivery: the first of a run of failures and
+// every thousandth after it, so a dead receiver does not flood the log,
+// and the first success after a run.
+func (s *subscriber) logResult(ev *Raised, err error) {
+	if err == nil {
+		if n := s.failures.Swap(0); n > 0 {
+			s.reg.log.Info("event delivery works again", "event", ev.Event, "socket", s.scheme+":"+s.sock.String(),
+				"failed", n)
+		}
+		return
+	}
+	if n := s.failures.Add(1); n == 1 || n%1000 == 0 {
+		s.reg.log.Warn("event delivery failed", "event", ev.Event, "socket", s.scheme+":"+s.sock.String(),
+			"err", err, "failures", n)
+	}
 }
 
 // stop ends the subscription: the delivery goroutine finishes the Send in

@@ -53,7 +53,7 @@ func (s *fakeSocket) Send(ctx context.Context, ev *Raised) error {
 	case strings.HasPrefix(s.addr, "slow"):
 		<-ctx.Done()
 		return ctx.Err()
-	case strings.HasPrefix(s.addr, "fail"):
+	case strings.Contains(s.addr, "fail"):
 		return errors.New("receiver gone")
 	}
 	s.b.mu.Lock()
@@ -422,5 +422,25 @@ func TestJSONRPC(t *testing.T) {
 				t.Fatal("not valid JSON")
 			}
 		})
+	}
+}
+
+// TestFailureLogBounded: a receiver that keeps failing is logged once per
+// run of failures (and every thousandth), not once per event.
+func TestFailureLogBounded(t *testing.T) {
+	var log bytes.Buffer
+	var logMu sync.Mutex
+	r, _ := newTestRegistry(t, lockedWriter{&logMu, &log})
+	ev := r.MustPublish("E_A")
+	if err := r.Subscribe("E_A", "fake:sync-fail", 0); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 50; i++ {
+		ev.Raise(nil)
+	}
+	logMu.Lock()
+	defer logMu.Unlock()
+	if n := strings.Count(log.String(), "event delivery failed"); n != 1 {
+		t.Fatalf("logged %d times for 50 failures:\n%s", n, log.String())
 	}
 }

@@ -2,7 +2,6 @@ package script
 
 import (
 	"sort"
-	"strings"
 
 	"switchboard/engine"
 	"switchboard/script/ast"
@@ -119,10 +118,13 @@ func (c *compiler) checkRouteTypes() {
 	}
 }
 
-// checkEventRoutes refuses an event_route for an event nothing raises:
-// one that no loaded module (or the core) declares and that the script
-// does not raise or subscribe to by name. An OpenSIPS event whose module
-// is missing or not implemented is reported as not supported.
+// checkEventRoutes checks each event_route's event. One that a loaded
+// module (or the core) declares, or that the script raises or subscribes
+// to by name, is fine. An OpenSIPS event whose module is not loaded, or
+// that switchboard does not raise, is an error. Any other name is the
+// script's own event, which OpenSIPS publishes for the route (an
+// application raises it with MI raise_event) — unless it is a near miss of
+// an event that exists, which is taken for a typo.
 func (c *compiler) checkEventRoutes() {
 	routes := c.prog.Routes[ast.EventRoute]
 	if len(routes) == 0 {
@@ -139,6 +141,13 @@ func (c *compiler) checkEventRoutes() {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	known := make([]string, 0, len(declared)+len(c.scriptEvents))
+	for ev := range declared {
+		known = append(known, ev)
+	}
+	for ev := range c.scriptEvents {
+		known = append(known, ev)
+	}
 	for _, name := range names {
 		r := routes[name]
 		if _, ok := declared[name]; ok || c.scriptEvents[name] {
@@ -152,17 +161,8 @@ func (c *compiler) checkEventRoutes() {
 			c.errorf(r.Pos, "not supported: event %s (module %s)", name, mod)
 			continue
 		}
-		known := make([]string, 0, len(declared)+len(c.scriptEvents))
-		for ev := range declared {
-			known = append(known, ev)
+		if hint := didYouMean(name, append(known, surface.EventNames()...)); hint != "" {
+			c.errorf(r.Pos, "event_route[%s]: no loaded module publishes event %s%s", name, name, hint)
 		}
-		for ev := range c.scriptEvents {
-			known = append(known, ev)
-		}
-		hint := didYouMean(name, known)
-		if hint == "" && !strings.HasPrefix(name, "E_") {
-			hint = " (event names look like E_UL_AOR_INSERT)"
-		}
-		c.errorf(r.Pos, "event_route[%s]: no loaded module publishes event %s and the script does not raise it%s", name, name, hint)
 	}
 }

@@ -18,6 +18,7 @@ func TestEventRoutesAccepted(t *testing.T) {
 		{"module event, async", "loadmodule \"usrloc.so\"\nroute { ok(); }\nevent_route[E_UL_AOR_INSERT, async] { rec(\"$param(aor)\"); }", "E_UL_AOR_INSERT", "async"},
 		{"script event, sync", "route { raise(\"E_MY\"); }\nevent_route[E_MY, sync] { rec(\"$param(1)\"); }", "E_MY", "sync"},
 		{"script event raised later in the file", "event_route[E_LATE] { rec(\"$param(1)\"); }\nstartup_route { raise(\"E_LATE\"); }", "E_LATE", ""},
+		{"script event raised from outside (MI)", "route { ok(); }\nevent_route[E_FROM_MY_APP] { rec(\"$param(1)\"); }", "E_FROM_MY_APP", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

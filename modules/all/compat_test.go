@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"switchboard/core"
+	"switchboard/engine"
 	"switchboard/script/surface"
 )
 
@@ -104,7 +105,31 @@ func compatDoc() string {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", m, in, strings.Join(done, ", "), strings.Join(missing, ", "))
 	}
+	eventsSection(&b, reg)
 	return b.String()
+}
+
+// eventsSection lists the Event Interface events the core and the
+// compiled-in modules raise, with their parameters, and the OpenSIPS
+// events that nothing raises (an event_route for one fails the check).
+func eventsSection(b *strings.Builder, reg *engine.Registry) {
+	b.WriteString("\n## Events\n\n| event | raised by | parameters |\n|---|---|---|\n")
+	raised := map[string]bool{}
+	for _, name := range reg.ModuleNames() {
+		mod, _ := reg.Module(name)
+		for _, ev := range mod.Events {
+			raised[ev.Name] = true
+			fmt.Fprintf(b, "| `%s` | %s | %s |\n", ev.Name, name, strings.Join(ev.Params, ", "))
+		}
+	}
+	var missing []string
+	for _, ev := range surface.EventNames() {
+		if !raised[ev] {
+			mod, _ := surface.EventModule(ev)
+			missing = append(missing, ev+" ("+mod+")")
+		}
+	}
+	fmt.Fprintf(b, "\nNot raised: %s\n", orNone(missing))
 }
 
 func section(b *strings.Builder, title string, done, missing []string) {

@@ -169,9 +169,9 @@ func TestMI(t *testing.T) {
 		{"subscribe", `{"jsonrpc":"2.0","id":1,"method":"event_subscribe","params":["E_TEST_MI","` + socket + `",120]}`,
 			`"result":"OK"`},
 		{"subscribers of the event", `{"jsonrpc":"2.0","id":1,"method":"subscribers_list","params":["E_TEST_MI"]}`,
-			`"Subscribers":[{"expire":120,"socket":"` + socket + `","ttl":120}]`},
+			`"Subscribers":[{"socket":"` + socket + `","expire":120,"ttl":120}]`},
 		{"one subscriber", `{"jsonrpc":"2.0","id":1,"method":"subscribers_list","params":["E_TEST_MI","` + socket + `"]}`,
-			`"Subscriber":{"expire":120,"socket":"` + socket + `","ttl":120}`},
+			`"Subscriber":{"socket":"` + socket + `","expire":120,"ttl":120}`},
 		{"raise with named params", `{"jsonrpc":"2.0","id":1,"method":"raise_event","params":{"event":"E_TEST_MI","params":"{\"ip\":\"10.0.0.1\",\"n\":5}"}}`,
 			`"result":"OK"`},
 	}
@@ -255,7 +255,7 @@ func TestMIErrors(t *testing.T) {
 		t.Fatalf("events_list: %s", got)
 	}
 	if got := dispatch(t, `{"jsonrpc":"2.0","id":1,"method":"subscribers_list"}`); !strings.Contains(got,
-		`{"name":"E_TEST_MI_ERR","id":`) || !strings.Contains(got, `"Subscribers":[{"expire":60,"socket":"udp:127.0.0.1:9","ttl":60}]`) {
+		`{"name":"E_TEST_MI_ERR","id":`) || !strings.Contains(got, `"Subscribers":[{"socket":"udp:127.0.0.1:9","expire":60,"ttl":60}]`) {
 		t.Fatalf("subscribers_list: %s", got)
 	}
 }

@@ -1,5 +1,7 @@
 package surface
 
+import "sort"
+
 // events are the Event Interface events OpenSIPS 3.6 publishes, by the
 // module that raises them ("core" for the core's). Written by hand from
 // the 3.6 sources (evi_publish_event calls) and Interface-CoreEvents; the
@@ -38,4 +40,14 @@ var events = map[string]string{
 func EventModule(event string) (string, bool) {
 	m, ok := events[event]
 	return m, ok
+}
+
+// EventNames returns every OpenSIPS event name, sorted.
+func EventNames() []string {
+	names := make([]string, 0, len(events))
+	for name := range events {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
