@@ -88,13 +88,16 @@ type publisher struct {
 	mu     sync.Mutex
 	queue  chan message
 	closed bool
-	refs   int // sockets and servers using it, for the pool
+
+	refs int // sockets using it; guarded by the pool's mutex
 
 	// owned by the sending goroutine
 	conn    *amqp.Connection
 	channel *amqp.Channel
 	returns chan amqp.Return
 	done    chan struct{}
+	// failures counts rabbitmq_publish() messages lost in a row.
+	failures int
 
 	// stop is cancelled when Close gives up waiting: the publish in
 	// progress fails and what is still queued is dropped.
@@ -181,13 +184,24 @@ type inflight struct {
 	tries int
 }
 
-// finish reports the outcome of f.
+// finish reports the outcome of f: to its sender when it waits for it
+// (an event: the registry logs the failure), else to the log, once per
+// run of failures and every thousandth, so a broker that is down does not
+// flood it.
 func (p *publisher) finish(f *inflight, err error) {
-	if err != nil && p.stop.Err() == nil {
-		p.log.Error("rabbitmq: publish failed", "exchange", f.exchange, "routing_key", f.key, "err", err)
-	}
 	if f.done != nil {
 		f.done(err)
+		return
+	}
+	switch {
+	case err == nil && p.failures > 0:
+		p.log.Info("rabbitmq: publishing again", "failed", p.failures)
+		p.failures = 0
+	case err != nil && p.stop.Err() == nil:
+		p.failures++
+		if p.failures == 1 || p.failures%1000 == 0 {
+			p.log.Error("rabbitmq: publish failed", "exchange", f.exchange, "routing_key", f.key, "err", err, "failed", p.failures)
+		}
 	}
 }
 

@@ -505,3 +505,35 @@ func TestSilentBrokerTimesOut(t *testing.T) {
 		t.Errorf("Send to a silent broker took %s: %v", d, err)
 	}
 }
+
+// TestPublishFailuresLoggedOnce: rabbitmq_publish() messages to a broker
+// that is down are logged once per run of failures, not once each.
+func TestPublishFailuresLoggedOnce(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	logs := &syncWriter{}
+	srv, err := ParseServer(fmt.Sprintf("[down] uri=amqp://127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers := startServers([]Server{srv}, DefaultOptions(), slog.New(slog.NewTextHandler(logs, nil)))
+	for i := range 5 {
+		if err := servers.publish("down", "k", fmt.Sprint(i), "", nil); err != nil {
+			t.Fatal(err) // queued: the failure comes later
+		}
+	}
+	servers.close(5 * time.Second)
+	if n := strings.Count(logs.String(), "publish failed"); n != 1 {
+		t.Errorf("%d failure lines, want 1:\n%s", n, logs)
+	}
+	if !strings.Contains(logs.String(), "connection refused") {
+		t.Errorf("the failure does not say why:\n%s", logs)
+	}
+	if err := servers.publish("nope", "k", "m", "", nil); err == nil || !strings.Contains(err.Error(), "unknown server_id") {
+		t.Errorf("unknown id: %v", err)
+	}
+}
