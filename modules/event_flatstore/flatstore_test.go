@@ -495,3 +495,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSend is one event written to a file by its subscriber.
+func BenchmarkSend(b *testing.B) {
+	backend, err := NewBackend(DefaultConfig(), nil, slog.Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer backend.Close()
+	sock, err := backend.Parse(filepath.Join(b.TempDir(), "bench.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sock.Close()
+	ev := &events.Raised{Event: "E_UL_CONTACT_INSERT", Params: events.Params{
+		{Name: "aor", Value: "alice@example.com"}, {Name: "uri", Value: "sip:alice@192.0.2.10:5060"}, {Name: "expires", Value: 3600}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := sock.Send(context.Background(), ev); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
