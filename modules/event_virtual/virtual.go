@@ -252,7 +252,7 @@ func (v *socket) Close() error {
 			errs = append(errs, err)
 		}
 	}
-	v.subs = nil
+	// subs stays: subscribers_list may still print the socket.
 	return errors.Join(errs...)
 }
 
