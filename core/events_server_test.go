@@ -76,6 +76,15 @@ func cached(t *testing.T, key, want string) {
 	}
 }
 
+// forget removes keys from the local cache, which outlives a server (and
+// a test run with -count).
+func forget(t *testing.T, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		miCall(t, fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":"cache_remove","params":["local",%q]}`, k))
+	}
+}
+
 const optionsMsg = "OPTIONS sip:a@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: ev1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
 
 // TestEventRoutes runs a script whose routes raise events and whose
@@ -83,6 +92,7 @@ const optionsMsg = "OPTIONS sip:a@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.
 // plus the core events of slow messages, closed TCP connections and log
 // lines.
 func TestEventRoutes(t *testing.T) {
+	forget(t, "sync_startup", "seen_in_startup", "log_ERROR", "async", "threshold", "tcp_closed")
 	srv, logs, _ := startServer(t, `
 socket=udp:127.0.0.1:0
 socket=tcp:127.0.0.1:0
@@ -183,6 +193,7 @@ timer_route[ticker, 1] {
 // TestEventRouteReload: a reload replaces the event_routes with the new
 // script's, modes included, and drops those it no longer has.
 func TestEventRouteReload(t *testing.T) {
+	forget(t, "reload")
 	base := "socket=udp:127.0.0.1:0\nloadmodule \"proto_udp.so\"\nroute { drop; }\n"
 	srv, _, path := startServer(t, base+`event_route[E_SB_RELOAD] { cache_store("local", "reload", "one"); }
 startup_route { raise_event("E_SB_RELOAD"); }`)

@@ -98,8 +98,8 @@ func (p Params) Get(name string) (any, bool) {
 	return nil, false
 }
 
-// SplitSocket splits "scheme:addr" at the first colon. Both parts must be
-// non-empty.
+// SplitSocket splits "scheme:addr" at the first colon. The scheme is a
+// lower-case word, the address non-empty.
 func SplitSocket(s string) (scheme, addr string, err error) {
 	scheme, addr, found := strings.Cut(s, ":")
 	switch {
@@ -109,6 +109,20 @@ func SplitSocket(s string) (scheme, addr string, err error) {
 		return "", "", fmt.Errorf("events: socket %q: want scheme:address (udp:127.0.0.1:8888)", s)
 	case addr == "":
 		return "", "", fmt.Errorf("events: socket %q: no address after %q", s, scheme+":")
+	case !validScheme(scheme):
+		return "", "", fmt.Errorf("events: socket %q: %q is no scheme (want udp:, unix:, tcp:, route:...)", s, scheme)
 	}
 	return scheme, addr, nil
+}
+
+// validScheme accepts a lower-case word: a letter, then letters, digits
+// or '_'.
+func validScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || i > 0 && (c >= '0' && c <= '9' || c == '_')) {
+			return false
+		}
+	}
+	return true
 }

@@ -30,7 +30,11 @@ func (e *Event) ID() int { return e.id }
 
 // ParamNames returns the names of the parameters the event is declared
 // with (none for an event the script published).
-func (e *Event) ParamNames() []string { return e.params }
+func (e *Event) ParamNames() []string {
+	e.reg.mu.Lock()
+	defer e.reg.mu.Unlock()
+	return e.params
+}
 
 // Active reports whether the event has subscribers: raisers check it
 // before building parameters, so an event nobody listens to costs one

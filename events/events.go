@@ -227,6 +227,16 @@ func (r *Registry) Subscribe(event, socket string, expire time.Duration) error {
 	}
 	now := time.Now()
 	ev.mu.Lock()
+	r.mu.Lock()
+	current := r.backends[b.Scheme()]
+	r.mu.Unlock()
+	if current != b {
+		// Unregistered since ParseSocket: UnregisterBackend would not
+		// see a subscriber added now.
+		ev.mu.Unlock()
+		_ = sock.Close()
+		return fmt.Errorf("%w %q (its module stopped)", ErrUnknownScheme, socket)
+	}
 	for _, s := range ev.list() {
 		if s.backend == b && s.sock.Match(sock) {
 			s.refresh(now, expire)

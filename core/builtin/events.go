@@ -40,6 +40,16 @@ func fixupEventName(name string) (any, error) {
 	return scriptEvent{ev}, nil
 }
 
+// fixupSocket checks a constant socket's shape (scheme:address) when the
+// script is checked; whether a loaded module serves the scheme is known
+// only once the modules run.
+func fixupSocket(s string) (any, error) {
+	if _, _, err := events.SplitSocket(s); err != nil {
+		return nil, err
+	}
+	return nil, nil
+}
+
 // eventArg returns the event an argument names: fixed at load, or
 // published now when it came from a variable.
 func eventArg(a engine.Arg) (*events.Event, error) {
@@ -64,7 +74,7 @@ func eventFunctions() []engine.Function {
 		}, Run: raiseEvent},
 		{Name: "subscribe_event", Args: []engine.ArgSpec{
 			{Kind: engine.ArgStr, Fixup: fixupEventName},
-			{Kind: engine.ArgStr},
+			{Kind: engine.ArgStr, Fixup: fixupSocket},
 			{Kind: engine.ArgInt, Optional: true},
 		}, Run: subscribeEvent},
 	}

@@ -128,7 +128,8 @@ func TestRaiseEvent(t *testing.T) {
 	}{
 		{"negative expire", []engine.Arg{S("E_BUILTIN_TEST"), S("builtintest:b"), I(-1)}, "negative expire"},
 		{"unknown scheme", []engine.Arg{S("E_BUILTIN_TEST"), S("nope:b")}, "no event backend"},
-		{"no scheme", []engine.Arg{S("E_BUILTIN_TEST"), S("b")}, "want scheme:address"},
+		// Fixed set: a socket from a variable, checked when it runs.
+		{"no scheme", []engine.Arg{S("E_BUILTIN_TEST"), {Str: "b", Set: true, Fixed: "variable"}}, "want scheme:address"},
 	} {
 		logs.Reset()
 		if code := call(t, ctx, "subscribe_event", tc.args...); code != -1 || !strings.Contains(logs.String(), tc.log) {

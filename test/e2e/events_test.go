@@ -160,6 +160,8 @@ route { drop; }
 event_route[E_UL_CONTACT_REFRESH] { xlog("x"); }`, "not supported: event E_UL_CONTACT_REFRESH (module usrloc)"},
 		{"typo", `route { drop; }
 event_route[E_CORE_TRESHOLD] { xlog("x"); }`, "(did you mean E_CORE_THRESHOLD?)"},
+		{"socket without a scheme", `startup_route { subscribe_event("E_CORE_LOG", "127.0.0.1:8888"); }
+route { drop; }`, `subscribe_event: argument 2: events: socket "127.0.0.1:8888": "127.0.0.1" is no scheme`},
 		{"pkg threshold", "event_pkg_threshold=90\nroute { drop; }", "not supported: global parameter event_pkg_threshold"},
 	}
 	for _, tc := range tests {
