@@ -19,6 +19,11 @@ command -v sipsak >/dev/null 2>&1 || need+=(sipsak)
 # The database tests start their own PostgreSQL and MariaDB on loopback.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v mariadb-install-db >/dev/null 2>&1 || need+=(mariadb-server)
+# The event_rabbitmq tests start their own broker (internal/rabbittest):
+# private node name, ports, epmd port and directories on 127.0.0.1, so
+# the rabbit@host service the package may start on 5672/4369 does not
+# get in their way and is left alone.
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
 if [ ${#need[@]} -gt 0 ]; then
 	apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
 fi
