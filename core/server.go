@@ -12,6 +12,7 @@ import (
 	"switchboard/engine"
 	"switchboard/resolver"
 	"switchboard/script/ast"
+	"switchboard/stats"
 	"switchboard/transport"
 )
 
@@ -119,6 +120,7 @@ func (s *Server) Start() error {
 	}
 	SetMyself(s.isMyself)
 	setMIServer(s)
+	stats.SetNetListeners(s.netListeners)
 	if r, ok := s.script.Current().Program.Route(ast.StartupRoute, ""); ok {
 		ctx := s.context()
 		ctx.Reset(nil, engine.StartupRoute)
@@ -198,6 +200,7 @@ func (s *Server) Stop() error {
 	}
 	SetMyself(nil)
 	clearMIServer(s)
+	stats.SetNetListeners(nil)
 	return errors.Join(err, s.log.Close())
 }
 
@@ -218,4 +221,14 @@ const resolveTimeout = 2 * time.Second
 
 func resolveContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), resolveTimeout)
+}
+
+// netListeners lists the open sockets for the net statistics group.
+func (s *Server) netListeners() []stats.Listener {
+	socks := s.transport.Sockets()
+	out := make([]stats.Listener, len(socks))
+	for i, sock := range socks {
+		out[i] = stats.Listener{Proto: sock.Proto().String(), Addr: sock.Local}
+	}
+	return out
 }
