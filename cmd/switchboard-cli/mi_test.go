@@ -48,7 +48,7 @@ func TestMICommand(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var out bytes.Buffer
-			err := dispatch(commands, append([]string{"mi"}, c.args...), &out, "")
+			err := runCLI(append([]string{"mi"}, c.args...), &out)
 			if c.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("err = %v, want %q", err, c.wantErr)
@@ -85,7 +85,7 @@ func TestMIRequest(t *testing.T) {
 
 func TestMIServerDown(t *testing.T) {
 	// A unix socket path nobody listens on fails at once, without waiting.
-	err := dispatch(commands, []string{"mi", "--datagram", filepath.Join(t.TempDir(), "none.sock"), "uptime"}, io.Discard, "")
+	err := runCLI([]string{"mi", "--datagram", filepath.Join(t.TempDir(), "none.sock"), "uptime"}, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "mi:") {
 		t.Fatalf("err = %v, want an mi: error", err)
 	}
