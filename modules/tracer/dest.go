@@ -126,6 +126,7 @@ func (d *hepDest) run() {
 		}
 	}()
 	var lastDial time.Time
+	down := false // logged once per outage, not once per packet
 	for {
 		var pkt []byte
 		select {
@@ -141,15 +142,23 @@ func (d *hepDest) run() {
 			lastDial = time.Now()
 			c, err := net.DialTimeout(d.network, d.addr, dialTimeout)
 			if err != nil {
-				d.log.Warn("cannot reach the HEP collector", "network", d.network, "addr", d.addr, "err", err)
+				if !down {
+					d.log.Warn("cannot reach the HEP collector: dropping packets until it answers", "network", d.network, "addr", d.addr, "err", err)
+					down = true
+				}
 				d.dropped.Add(1)
 				continue
+			}
+			if down {
+				d.log.Info("the HEP collector answers again", "addr", d.addr)
+				down = false
 			}
 			conn = c
 		}
 		conn.SetWriteDeadline(time.Now().Add(writeTimout))
 		if _, err := conn.Write(pkt); err != nil {
 			d.log.Warn("sending to the HEP collector failed", "addr", d.addr, "err", err)
+			down = true
 			d.dropped.Add(1)
 			conn.Close()
 			conn = nil

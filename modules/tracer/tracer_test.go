@@ -320,3 +320,61 @@ func TestGlobalSwitch(t *testing.T) {
 }
 
 func transportTapSet() bool { return transport.CurrentTap() != nil }
+
+// TestUDPCollectorAndDrops: a udp hep: uri gets one datagram per
+// message; a TCP collector that is down costs dropped packets, counted
+// in the listing, and never an answer to the SIP client.
+func TestUDPCollectorAndDrops(t *testing.T) {
+	sipAddr := server(t)
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadAddr := closed.Addr().String()
+	closed.Close()
+	if _, err := call(t, "trace_start", map[string]any{"id": "udp", "uri": "hep:" + pc.LocalAddr().String(),
+		"filter": []string{"ip=127.0.0.1"}, "scope": "m", "type": "sip"}); err != "" {
+		t.Fatal(err)
+	}
+	if _, err := call(t, "trace_start", map[string]any{"id": "dead", "uri": "hep:" + deadAddr + ";transport=tcp",
+		"filter": []string{}, "scope": "t", "type": "sip"}); err != "" {
+		t.Fatal(err)
+	}
+	reply := options(t, sipAddr, "sip:alice@example.com", "sip:x@127.0.0.1", "udp-call")
+	if !strings.HasPrefix(reply, "SIP/2.0 200 OK") {
+		t.Fatalf("reply %q", reply)
+	}
+	var kinds []string
+	buf := make([]byte, 65536)
+	pc.SetReadDeadline(time.Now().Add(3 * time.Second))
+	for len(kinds) < 2 {
+		n, _, err := pc.ReadFrom(buf)
+		if err != nil {
+			t.Fatalf("after %v: %v", kinds, err)
+		}
+		p, used, err := hep.Decode(buf[:n])
+		if err != nil || used != n {
+			t.Fatalf("datagram of %d bytes: %v (used %d)", n, err, used)
+		}
+		kinds = append(kinds, strings.SplitN(string(p.Payload), " ", 2)[0])
+	}
+	if kinds[0] != "OPTIONS" || kinds[1] != "SIP/2.0" {
+		t.Fatalf("packets %v, want the OPTIONS then its reply", kinds)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		out, _ := call(t, "trace", map[string]any{"id": "dead"})
+		if strings.Contains(string(out), `"sent":0,"dropped":2`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("listing of the dead collector: %s", out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
