@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -104,6 +106,8 @@ loadmodule "httpd.so"
 modparam("httpd", "ip", "127.0.0.1")
 modparam("httpd", "port", HTTPPORT)
 loadmodule "mi_http.so"
+loadmodule "prometheus.so"
+modparam("prometheus", "statistics", "net: core:")
 route {
 	if ($rm == "OPTIONS") {
 		sl_send_reply(200, "OK");
@@ -349,4 +353,61 @@ func sendOptions(t *testing.T, ruri, from, callID string) string {
 		t.Fatalf("reply %q, %v", buf[:n], err)
 	}
 	return local
+}
+
+// TestLiveNetStats: the net group is in get_statistics and in the
+// Prometheus output of the running server.
+func TestLiveNetStats(t *testing.T) {
+	opts = options{datagram: live.datagram}
+	res, err := miCall("get_statistics", map[string]any{"statistics": []string{"net:"}})
+	if err != nil || string(res) != `{"net:waiting_udp":0,"net:waiting_tcp":0,"net:waiting_tls":0}` {
+		t.Fatalf("get_statistics net: = %s, %v", res, err)
+	}
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", live.httpPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, w := range []string{"opensips_waiting_udp 0", "opensips_waiting_tcp 0", "opensips_waiting_tls 0", "opensips_rcv_requests "} {
+		if !strings.Contains(string(body), w) {
+			t.Fatalf("metrics lack %q:\n%s", w, body)
+		}
+	}
+}
+
+// TestLiveTraceBinary runs the real switchboard-cli binary: trace until
+// SIGINT, which must stop the server's trace and exit 0.
+func TestLiveTraceBinary(t *testing.T) {
+	cli := filepath.Join(t.TempDir(), "switchboard-cli")
+	if out, err := exec.Command("go", "build", "-o", cli, "switchboard/cmd/switchboard-cli").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(cli, "-f", live.cfg, "trace", "callee=carol")
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	opts = options{datagram: live.datagram}
+	waitFor(t, func() bool {
+		res, err := miCall("trace", map[string]any{})
+		return err == nil && strings.Contains(string(res), `"callee":"carol"`)
+	})
+	client := sendOptions(t, "sip:carol@"+live.sip, "sip:dave@example.com", "binary-trace")
+	waitFor(t, func() bool { return strings.Contains(out.String(), "SIP/2.0 200 OK") })
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("switchboard-cli trace exited with %v:\n%s", err, out)
+	}
+	if !strings.Contains(out.String(), "recv udp "+client+" -> "+live.sip+"\nOPTIONS sip:carol@") {
+		t.Fatalf("trace output:\n%s", out)
+	}
+	res, err := miCall("trace", nil)
+	if err != nil || strings.Contains(string(res), "carol") {
+		t.Fatalf("trace still listed after SIGINT: %s %v", res, err)
+	}
 }
