@@ -78,6 +78,9 @@ func runTrace(ctx context.Context, args []string, out io.Writer) error {
 	uri := "hep:" + l.Addr().String() + ";transport=tcp;version=3"
 	if _, err := miCall("trace_start", map[string]any{"id": id, "uri": uri, "filter": req.filters,
 		"scope": req.scope, "type": "sip"}); err != nil {
+		if strings.Contains(err.Error(), "-32601") {
+			return fmt.Errorf("trace: %w (the server's script must load the tracer module)", err)
+		}
 		return fmt.Errorf("trace: %w", err)
 	}
 	defer miCall("trace_stop", map[string]any{"id": id})
