@@ -150,14 +150,21 @@ func dispatch(cmds map[string]*command, args []string, out io.Writer, prefix str
 }
 
 func usage(cmds map[string]*command, prefix string) string {
-	var lines []string
+	return strings.Join(usageEntries(cmds, prefix), "\n") + "\n"
+}
+
+// usageEntries lists each command with its help below it, sorted by
+// command line; an entry keeps its two lines together.
+func usageEntries(cmds map[string]*command, prefix string) []string {
+	var entries []string
 	for name, c := range cmds {
 		if c.sub != nil {
-			lines = append(lines, strings.Split(strings.TrimSuffix(usage(c.sub, prefix+name+" "), "\n"), "\n")...)
+			entries = append(entries, usageEntries(c.sub, prefix+name+" ")...)
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("  switchboard-cli %s%s %s\n      %s", prefix, name, c.usage, c.help))
+		line := strings.TrimRight(fmt.Sprintf("  switchboard-cli %s%s %s", prefix, name, c.usage), " ")
+		entries = append(entries, line+"\n      "+c.help)
 	}
-	sort.Strings(lines)
-	return strings.Join(lines, "\n") + "\n"
+	sort.Strings(entries)
+	return entries
 }

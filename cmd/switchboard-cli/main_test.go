@@ -16,6 +16,7 @@ func TestCommands(t *testing.T) {
 		wantErr string
 	}{
 		{"no_args", nil, "", "usage:"},
+		{"usage keeps each help under its command", []string{"help"}, "", "switchboard-cli db tables\n      list the tables switchboard knows\n"},
 		{"unknown", []string{"frob"}, "", `unknown command "frob"`},
 		{"db_no_url", []string{"db", "create"}, "", "missing the database URL"},
 		{"bad_scheme", []string{"db", "create", "oracle://x/y"}, "", `no driver for "oracle"`},
