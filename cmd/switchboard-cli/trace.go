@@ -84,6 +84,10 @@ func runTrace(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("trace: %w", err)
 	}
 	defer miCall("trace_stop", map[string]any{"id": id})
+	if len(req.filters) == 0 {
+		// opensips-cli asks before tracing without a filter; say it at least.
+		fmt.Fprintln(os.Stderr, "switchboard-cli: no caller=, callee= or ip= filter: tracing every call")
+	}
 
 	// The server connects with its first packet.
 	go func() {

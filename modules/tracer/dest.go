@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,6 +85,11 @@ func parseHEPURI(uri string) (network, addr string, err error) {
 	}
 	if host == "" || strings.ContainsAny(host, "[]/ ") {
 		return "", "", fmt.Errorf("uri %q: bad host %q", uri, host)
+	}
+	if strings.Contains(host, ":") {
+		if _, err := netip.ParseAddr(host); err != nil {
+			return "", "", fmt.Errorf("uri %q: bad host %q", uri, host)
+		}
 	}
 	return network, net.JoinHostPort(host, port), nil
 }

@@ -34,6 +34,8 @@ func TestParseHEPURI(t *testing.T) {
 		{"hep:127.0.0.1:0", "", "", "bad port"},
 		{"hep:127.0.0.1:99999", "", "", "bad port"},
 		{"hep::9060", "", "", "bad host"},
+		{"hep:1.2.3.4:5:6", "", "", "bad host"},
+		{"hep:::1", "udp", "[::1]:9060", ""},
 		{"hep:127.0.0.1;transport=sctp", "", "", "not supported: HEP transport"},
 		{"hep:127.0.0.1;version=2", "", "", "not supported: HEP version"},
 		{"hep:127.0.0.1;foo=bar", "", "", "unknown HEP uri parameter"},
@@ -377,4 +379,39 @@ func TestUDPCollectorAndDrops(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// FuzzParseHEPURI: no uri crashes the parser, and what it accepts is a
+// network and address a dialer takes.
+func FuzzParseHEPURI(f *testing.F) {
+	for _, s := range []string{"hep:127.0.0.1:9061;transport=tcp;version=3", "hep:[::1]", "hep:h:1;foo", "hep:[::1]:x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, uri string) {
+		network, addr, err := parseHEPURI(uri)
+		if err != nil {
+			return
+		}
+		if network != "udp" && network != "tcp" {
+			t.Fatalf("%q: network %q", uri, network)
+		}
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil || host == "" || port == "" {
+			t.Fatalf("%q: address %q does not split: %v", uri, addr, err)
+		}
+	})
+}
+
+// FuzzParseFilter: no filter crashes the parser; an accepted ip filter
+// holds a valid address.
+func FuzzParseFilter(f *testing.F) {
+	for _, s := range []string{"caller=alice", "ip=127.0.0.1", "callee=bob@example.com", "IP=::1", "x="} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fl, err := parseFilter(s)
+		if err == nil && fl.kind == filterIP && !fl.ip.IsValid() {
+			t.Fatalf("%q accepted without an address", s)
+		}
+	})
 }
