@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -409,5 +410,42 @@ func TestLiveTraceBinary(t *testing.T) {
 	res, err := miCall("trace", nil)
 	if err != nil || strings.Contains(string(res), "carol") {
 		t.Fatalf("trace still listed after SIGINT: %s %v", res, err)
+	}
+}
+
+// TestLiveTraceJSON: with -j each traced message is one JSON object.
+func TestLiveTraceJSON(t *testing.T) {
+	opts = options{http: live.http, json: true}
+	out := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- runTrace(ctx, []string{"callee=erin"}, out) }()
+	waitFor(t, func() bool {
+		res, err := miCall("trace", nil)
+		return err == nil && strings.Contains(string(res), `"callee":"erin"`)
+	})
+	client := sendOptions(t, "sip:erin@"+live.sip, "sip:x@example.com", "json-trace")
+	waitFor(t, func() bool { return strings.Count(out.String(), "\n") >= 2 })
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var first, second tracedJSON
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &second); err != nil {
+		t.Fatal(err)
+	}
+	if first.Direction != "recv" || first.Src != client || first.Dst != live.sip || first.CallID != "json-trace" ||
+		first.Proto != "udp" || !strings.HasPrefix(first.Message, "OPTIONS sip:erin@") {
+		t.Errorf("first %+v", first)
+	}
+	if second.Direction != "sent" || second.Src != live.sip || !strings.HasPrefix(second.Message, "SIP/2.0 200 OK\r\n") {
+		t.Errorf("second %+v", second)
+	}
+	if _, err := time.Parse(time.RFC3339Nano, first.Time); err != nil {
+		t.Errorf("time %q: %v", first.Time, err)
 	}
 }

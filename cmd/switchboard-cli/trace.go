@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"switchboard/internal/hep"
 )
@@ -106,7 +108,7 @@ func runTrace(ctx context.Context, args []string, out io.Writer) error {
 		<-ctx.Done()
 		conn.Close()
 	}()
-	p := &tracePrinter{out: out, ours: map[netip.AddrPort]bool{}}
+	p := &tracePrinter{out: out, json: opts.json, ours: map[netip.AddrPort]bool{}}
 	var buf []byte
 	chunk := make([]byte, 1<<16)
 	for {
@@ -141,7 +143,19 @@ func runTrace(ctx context.Context, args []string, out io.Writer) error {
 // known server addresses are "sent" or "recv".
 type tracePrinter struct {
 	out  io.Writer
+	json bool // -j: one JSON object per line
 	ours map[netip.AddrPort]bool
+}
+
+// tracedJSON is one message in -j output.
+type tracedJSON struct {
+	Time      string `json:"time"`
+	Direction string `json:"direction,omitempty"` // "recv", "sent", or unknown
+	Proto     string `json:"proto"`
+	Src       string `json:"src"`
+	Dst       string `json:"dst"`
+	CallID    string `json:"call_id"`
+	Message   string `json:"message"`
 }
 
 func (p *tracePrinter) print(pkt *hep.Packet) error {
@@ -156,6 +170,12 @@ func (p *tracePrinter) print(pkt *hep.Packet) error {
 	proto := "udp"
 	if pkt.Proto == hep.ProtoTCP {
 		proto = "tcp"
+	}
+	if p.json {
+		line, _ := json.Marshal(tracedJSON{Time: pkt.Time.UTC().Format(time.RFC3339Nano), Direction: strings.TrimSpace(direction),
+			Proto: proto, Src: pkt.Src.String(), Dst: pkt.Dst.String(), CallID: pkt.Correlation, Message: string(pkt.Payload)})
+		_, err := fmt.Fprintf(p.out, "%s\n", line)
+		return err
 	}
 	text := strings.ReplaceAll(string(pkt.Payload), "\r\n", "\n")
 	if !strings.HasSuffix(text, "\n") {
