@@ -170,3 +170,14 @@ func printResult(result json.RawMessage, out io.Writer) error {
 	_, err = out.Write(b.Bytes())
 	return err
 }
+
+// writeJSON prints v as one line of JSON: -j for the commands whose
+// data is not an MI result.
+func writeJSON(out io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = out.Write(append(b, '\n'))
+	return err
+}
