@@ -16,6 +16,7 @@ import (
 	"switchboard/core"
 	"switchboard/internal/hep"
 	"switchboard/mi"
+	_ "switchboard/modules/proto_tcp"
 	_ "switchboard/modules/proto_udp"
 	_ "switchboard/modules/sl"
 	"switchboard/transport"
@@ -114,14 +115,16 @@ func server(t *testing.T) (sipAddr string) {
 	port := c.LocalAddr().(*net.UDPAddr).Port
 	c.Close()
 	cfg := fmt.Sprintf(`socket=udp:127.0.0.1:%d
+socket=tcp:127.0.0.1:%d
 loadmodule "proto_udp.so"
+loadmodule "proto_tcp.so"
 loadmodule "sl.so"
 loadmodule "tracer.so"
 route {
 	if ($rm == "OPTIONS") { sl_send_reply(200, "OK"); exit; }
 	sl_send_reply(404, "Not Here");
 }
-`, port)
+`, port, port)
 	path := filepath.Join(t.TempDir(), "tracer.cfg")
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
@@ -414,4 +417,51 @@ func FuzzParseFilter(f *testing.F) {
 			t.Fatalf("%q accepted without an address", s)
 		}
 	})
+}
+
+// TestTraceTCP: a request received on a TCP connection and the reply
+// written back on it are traced with the TCP protocol and the
+// connection's addresses.
+func TestTraceTCP(t *testing.T) {
+	sipAddr := server(t)
+	l, packets := collector(t)
+	if _, err := call(t, "trace_start", map[string]any{"id": "tcp", "uri": "hep:" + l.Addr().String() + ";transport=tcp",
+		"filter": []string{"callee=tcpuser"}, "scope": "t", "type": "sip"}); err != "" {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("tcp", sipAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	local := c.LocalAddr().String()
+	msg := fmt.Sprintf("OPTIONS sip:tcpuser@%s SIP/2.0\r\nVia: SIP/2.0/TCP %s;branch=z9hG4bK-tcp\r\nMax-Forwards: 70\r\n"+
+		"From: <sip:a@example.com>;tag=1\r\nTo: <sip:tcpuser@%s>\r\nCall-ID: tcp-call\r\nCSeq: 7 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+		sipAddr, local, sipAddr)
+	if _, err := c.Write([]byte(msg)); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	buf := make([]byte, 4096)
+	if n, err := c.Read(buf); err != nil || !strings.HasPrefix(string(buf[:n]), "SIP/2.0 200 OK") {
+		t.Fatalf("reply %q, %v", buf[:n], err)
+	}
+	var got []hep.Packet
+	timeout := time.After(3 * time.Second)
+	for len(got) < 2 {
+		select {
+		case p := <-packets:
+			got = append(got, p)
+		case <-timeout:
+			t.Fatalf("got %d HEP packets, want 2", len(got))
+		}
+	}
+	if got[0].Proto != hep.ProtoTCP || got[0].Src.String() != local || got[0].Dst.String() != sipAddr ||
+		!strings.HasPrefix(string(got[0].Payload), "OPTIONS sip:tcpuser@") {
+		t.Errorf("request packet %+v", got[0])
+	}
+	if got[1].Proto != hep.ProtoTCP || got[1].Src.String() != sipAddr || got[1].Dst.String() != local ||
+		!strings.HasPrefix(string(got[1].Payload), "SIP/2.0 200 OK") {
+		t.Errorf("reply packet %+v", got[1])
+	}
 }
