@@ -26,6 +26,9 @@ func (s *Server) receive(p *transport.Packet) {
 	if s.cfg.ExecMsgThreshold > 0 {
 		defer s.msgThreshold(time.Now(), p.Data)
 	}
+	if t := transport.CurrentTap(); t != nil {
+		t(&transport.Traced{Proto: p.Socket.Proto(), Local: p.Socket.Local, Remote: p.Src, Data: p.Data})
+	}
 	m, err := sip.Parse(p.Data) // copies: p.Data is the reader's buffer
 	if m == nil {
 		// Not even its kind is known: OpenSIPS counts it as a request error.

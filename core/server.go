@@ -12,6 +12,7 @@ import (
 	"switchboard/engine"
 	"switchboard/resolver"
 	"switchboard/script/ast"
+	"switchboard/stats"
 	"switchboard/transport"
 )
 
@@ -135,6 +136,7 @@ func (s *Server) Start() error {
 		clearMIServer(s)
 		return err
 	}
+	stats.SetNetListeners(s.netListeners)
 	if r, ok := s.script.Current().Program.Route(ast.StartupRoute, ""); ok {
 		ctx := s.context()
 		ctx.Reset(nil, engine.StartupRoute)
@@ -215,6 +217,7 @@ func (s *Server) Stop() error {
 	}
 	SetMyself(nil)
 	clearMIServer(s)
+	stats.SetNetListeners(nil)
 	return errors.Join(err, s.log.Close())
 }
 
@@ -240,4 +243,14 @@ const resolveTimeout = 2 * time.Second
 
 func resolveContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), resolveTimeout)
+}
+
+// netListeners lists the open sockets for the net statistics group.
+func (s *Server) netListeners() []stats.Listener {
+	socks := s.transport.Sockets()
+	out := make([]stats.Listener, len(socks))
+	for i, sock := range socks {
+		out[i] = stats.Listener{Proto: sock.Proto().String(), Addr: sock.Local}
+	}
+	return out
 }

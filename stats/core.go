@@ -33,5 +33,6 @@ func registerCore(r *Registry) CoreCounters {
 	// the other values; it is not a count, so a reset leaves it alone.
 	r.Computed("core", "timestamp", NoReset, func() int64 { return time.Now().Unix() }, nil)
 	registerRuntime(r)
+	registerNet(r)
 	return cc
 }

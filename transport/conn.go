@@ -68,6 +68,10 @@ func (c *Conn) write(data []byte) error {
 		return fmt.Errorf("transport: send on %s: %w", c, err)
 	}
 	c.touch()
+	if t := tap.Load(); t != nil && len(data) > len(pong) {
+		local := c.nc.LocalAddr().(*net.TCPAddr).AddrPort()
+		traceSent(t, TCP, local, c.Remote, data)
+	}
 	return nil
 }
 

@@ -110,5 +110,8 @@ func (m *Manager) sendUDP(d Destination, data []byte) error {
 	if _, err := s.udp[0].WriteToUDPAddrPort(data, d.Addr); err != nil {
 		return fmt.Errorf("transport: send to udp:%s: %w", d.Addr, err)
 	}
+	if t := tap.Load(); t != nil {
+		traceSent(t, UDP, s.Local, d.Addr, data)
+	}
 	return nil
 }

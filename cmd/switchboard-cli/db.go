@@ -64,6 +64,19 @@ func dbMigrate(args []string, out io.Writer) error {
 }
 
 func dbTables(_ []string, out io.Writer) error {
+	if opts.json {
+		type table struct {
+			Name    string `json:"table"`
+			Version int    `json:"version"`
+			Script  string `json:"script"`
+		}
+		list := []table{}
+		for _, name := range schema.Names() {
+			t, _ := schema.Lookup(name)
+			list = append(list, table{t.Name, t.Version, t.Module + "-create.sql"})
+		}
+		return writeJSON(out, list)
+	}
 	for _, name := range schema.Names() {
 		t, _ := schema.Lookup(name)
 		fmt.Fprintf(out, "%-20s version %-5d (%s-create.sql)\n", t.Name, t.Version, t.Module)

@@ -16,6 +16,7 @@ func TestCommands(t *testing.T) {
 		wantErr string
 	}{
 		{"no_args", nil, "", "usage:"},
+		{"usage keeps each help under its command", []string{"help"}, "", "switchboard-cli db tables\n      list the tables switchboard knows\n"},
 		{"unknown", []string{"frob"}, "", `unknown command "frob"`},
 		{"db_no_url", []string{"db", "create"}, "", "missing the database URL"},
 		{"bad_scheme", []string{"db", "create", "oracle://x/y"}, "", `no driver for "oracle"`},
@@ -25,11 +26,12 @@ func TestCommands(t *testing.T) {
 		{"migrate_adds", []string{"db", "migrate", url, "grp"}, "created in " + url + ": grp", ""},
 		{"unknown_table", []string{"db", "migrate", url, "nosuch"}, "", "unknown table(s) nosuch"},
 		{"tables", []string{"db", "tables"}, "location             version 1013", ""},
+		{"tables json", []string{"-j", "db", "tables"}, `{"table":"location","version":1013,"script":"usrloc-create.sql"}`, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
-			err := dispatch(commands, tc.args, &out, "")
+			err := runCLI(tc.args, &out)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tc.wantErr)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,31 +16,40 @@ import (
 // down or not listening on that socket.
 const miTimeout = 5 * time.Second
 
-// miRun sends one JSON-RPC request to a running server's mi_datagram socket
-// and prints the result, as "opensips-cli -x mi CMD ..." does:
+// miRun runs one MI command on a running server and prints the
+// result, as "opensips-cli -x mi CMD ..." does:
 //
-//	switchboard-cli mi [--datagram ADDR] CMD [name=value ...|value ...]
+//	switchboard-cli [options] mi [--fifo PATH|--datagram ADDR|--http URL] CMD [name=value ...|value ...]
 //
-// ADDR is mi_datagram's socket_name: "udp:127.0.0.1:8080" or a unix socket
-// path. Arguments with '=' are named parameters, the others positional;
-// mixing the two is refused, as the JSON-RPC request can carry only one.
+// The transport comes from the options or the script (see
+// resolveTarget). Arguments with '=' are named parameters, the others
+// positional; mixing the two is refused, as the JSON-RPC request can
+// carry only one.
 func miRun(args []string, out io.Writer) error {
-	addr := "udp:127.0.0.1:8080"
-	if len(args) >= 2 && args[0] == "--datagram" {
-		addr, args = args[1], args[2:]
+	args, err := parseOptions(args)
+	if err != nil {
+		return err
 	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return usageError("usage: switchboard-cli mi [--datagram ADDR] CMD [name=value ...|value ...]")
+		return usageError("usage: switchboard-cli mi [--fifo PATH|--datagram ADDR|--http URL] CMD [name=value ...|value ...]")
 	}
 	req, err := miRequest(args[0], args[1:])
 	if err != nil {
 		return err
 	}
-	resp, err := miExchange(addr, req)
+	t, err := resolveTarget()
 	if err != nil {
 		return err
 	}
-	return miPrint(resp, out)
+	resp, err := miSend(t, req)
+	if err != nil {
+		return err
+	}
+	result, err := miResult(resp)
+	if err != nil {
+		return err
+	}
+	return printResult(result, out)
 }
 
 // miRequest builds the JSON-RPC request for method and its arguments.
@@ -67,7 +75,8 @@ func miRequest(method string, args []string) ([]byte, error) {
 	return json.Marshal(req)
 }
 
-// miExchange sends req to addr and returns the one datagram that answers.
+// miExchange sends req to mi_datagram's socket addr ("udp:IP:PORT" or
+// a unix socket path) and returns the one datagram that answers.
 func miExchange(addr string, req []byte) ([]byte, error) {
 	var conn net.Conn
 	var err error
@@ -98,33 +107,4 @@ func miExchange(addr string, req []byte) ([]byte, error) {
 		return nil, fmt.Errorf("mi: no answer from %s: %w", addr, err)
 	}
 	return buf[:n], nil
-}
-
-// miPrint writes the result indented, or returns the JSON-RPC error.
-func miPrint(resp []byte, out io.Writer) error {
-	var r struct {
-		Result json.RawMessage `json:"result"`
-		Error  *struct {
-			Code    int             `json:"code"`
-			Message string          `json:"message"`
-			Data    json.RawMessage `json:"data"`
-		} `json:"error"`
-	}
-	if err := json.Unmarshal(resp, &r); err != nil {
-		return fmt.Errorf("mi: bad answer: %w", err)
-	}
-	if r.Error != nil {
-		msg := fmt.Sprintf("mi: %d %s", r.Error.Code, r.Error.Message)
-		if len(r.Error.Data) > 0 {
-			msg += ": " + string(r.Error.Data)
-		}
-		return errors.New(msg)
-	}
-	var pretty bytes.Buffer
-	if err := json.Indent(&pretty, r.Result, "", "  "); err != nil {
-		return fmt.Errorf("mi: bad answer: %w", err)
-	}
-	pretty.WriteByte('\n')
-	_, err := out.Write(pretty.Bytes())
-	return err
 }

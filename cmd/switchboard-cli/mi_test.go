@@ -10,6 +10,7 @@ import (
 
 	"switchboard/core"
 	"switchboard/modules/mi_datagram"
+	"switchboard/modules/mi_fifo"
 )
 
 // miServer starts a real mi_datagram listener on socket, answering from the
@@ -48,7 +49,7 @@ func TestMICommand(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var out bytes.Buffer
-			err := dispatch(commands, append([]string{"mi"}, c.args...), &out, "")
+			err := runCLI(append([]string{"mi"}, c.args...), &out)
 			if c.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("err = %v, want %q", err, c.wantErr)
@@ -85,8 +86,33 @@ func TestMIRequest(t *testing.T) {
 
 func TestMIServerDown(t *testing.T) {
 	// A unix socket path nobody listens on fails at once, without waiting.
-	err := dispatch(commands, []string{"mi", "--datagram", filepath.Join(t.TempDir(), "none.sock"), "uptime"}, io.Discard, "")
+	err := runCLI([]string{"mi", "--datagram", filepath.Join(t.TempDir(), "none.sock"), "uptime"}, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "mi:") {
 		t.Fatalf("err = %v, want an mi: error", err)
+	}
+}
+
+// TestFIFOPretty: mi_fifo's pretty_printing spreads the reply over
+// lines; the FIFO client reads one JSON value, not one line.
+func TestFIFOPretty(t *testing.T) {
+	dir := t.TempDir()
+	cfg := mi_fifo.DefaultConfig()
+	cfg.Path, cfg.ReplyDir, cfg.Pretty = filepath.Join(dir, "fifo"), dir+"/", true
+	srv, err := mi_fifo.Listen(cfg, core.MIRegistry, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	var out bytes.Buffer
+	if err := runCLI([]string{"--fifo", cfg.Path, "--reply-dir", dir, "-j", "mi", "which"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), `["`) || !strings.Contains(out.String(), `"uptime"`) || strings.Count(out.String(), "\n") != 1 {
+		t.Fatalf("which over a pretty-printing FIFO: %q", out.String())
+	}
+	// Without the tracer loaded, trace says what is missing.
+	err = runCLI([]string{"--fifo", cfg.Path, "--reply-dir", dir, "trace"}, &out)
+	if err == nil || !strings.Contains(err.Error(), "must load the tracer module") {
+		t.Fatalf("trace without tracer: %v", err)
 	}
 }

@@ -108,6 +108,18 @@ func userList(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if opts.json {
+		type user struct {
+			Username      string `json:"username"`
+			Domain        string `json:"domain"`
+			PlainPassword bool   `json:"plain_text_password"`
+		}
+		list := []user{}
+		for _, u := range users {
+			list = append(list, user{u.Username, u.Domain, u.PlainPassword})
+		}
+		return writeJSON(out, list)
+	}
 	for _, u := range users {
 		note := ""
 		if u.PlainPassword {

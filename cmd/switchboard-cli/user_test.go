@@ -35,6 +35,8 @@ func TestUserCommands(t *testing.T) {
 		{"add without URL", []string{"user", "add"}, "", "missing the database URL"},
 		{"list", []string{"user", "list", url}, "alice@example.com\nbob@example.com (plain-text password stored)\n", ""},
 		{"list other domain", []string{"user", "list", url, "example.org"}, "", ""},
+		{"list json", []string{"-j", "user", "list", url}, `[{"username":"alice","domain":"example.com","plain_text_password":false},{"username":"bob","domain":"example.com","plain_text_password":true}]` + "\n", ""},
+		{"list json, none", []string{"--json", "user", "list", url, "example.org"}, "[]\n", ""},
 		{"passwd", []string{"user", "passwd", url, "alice@example.com", "newpass"}, "changed the password of alice@example.com", ""},
 		{"passwd missing user", []string{"user", "passwd", url, "carol@example.com", "x"}, "", "no such user"},
 		{"rm", []string{"user", "rm", url, "bob@example.com"}, "removed bob@example.com", ""},
@@ -45,7 +47,7 @@ func TestUserCommands(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
-			err := dispatch(commands, tc.args, &out, "")
+			err := runCLI(tc.args, &out)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tc.wantErr)

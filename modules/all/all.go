@@ -31,5 +31,6 @@ import (
 	_ "switchboard/modules/sl"
 	_ "switchboard/modules/textops"
 	_ "switchboard/modules/tm"
+	_ "switchboard/modules/tracer"
 	_ "switchboard/modules/usrloc"
 )
