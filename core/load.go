@@ -69,8 +69,27 @@ func Compile(s *ast.Script, opts LoadOptions) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkStatelessForward(s, &l.Config); err != nil {
+		return nil, err
+	}
 	l.Program = prog
 	return l, nil
+}
+
+// checkStatelessForward refuses forward() in a script that set
+// disable_stateless_fwd, as OpenSIPS's forward() fixup does.
+func checkStatelessForward(s *ast.Script, cfg *Config) error {
+	if !cfg.DisableStatelessFwd {
+		return nil
+	}
+	var err error
+	ast.Inspect(s, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok && c.Name == "forward" && err == nil {
+			err = fmt.Errorf("%s: forward() is used but disable_stateless_fwd is set", c.Pos)
+		}
+		return err == nil
+	})
+	return err
 }
 
 // preprocess pipes src through a shell command and returns its output.

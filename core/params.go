@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,6 +34,16 @@ type Config struct {
 	TCPMaxConnections     int
 	DNSTryIPv6            bool
 	DNSTryNAPTR           bool
+
+	// AdvertisedAddress and AdvertisedPort are advertised_address and
+	// advertised_port: what sockets without an "as" of their own write
+	// into Via and Record-Route. Empty and 0: their bound address.
+	AdvertisedAddress string
+	AdvertisedPort    int
+	// DisableStatelessFwd is disable_stateless_fwd: replies that match
+	// no transaction are dropped instead of forwarded by their Via, and
+	// forward() is refused.
+	DisableStatelessFwd bool
 }
 
 // Alias is an alias= line: a name (and port, 0 for any) that is this
@@ -76,6 +87,9 @@ func (cfg *Config) setters() map[string]func(p *ast.GlobalParam) error {
 		"tcp_max_connections":     intParam(&cfg.TCPMaxConnections, 1, 1<<20),
 		"dns_try_ipv6":            boolParam(&cfg.DNSTryIPv6),
 		"dns_try_naptr":           boolParam(&cfg.DNSTryNAPTR),
+		"advertised_address":      func(p *ast.GlobalParam) error { return advertisedAddressParam(cfg, p) },
+		"advertised_port":         intParam(&cfg.AdvertisedPort, 1, 65535),
+		"disable_stateless_fwd":   boolParam(&cfg.DisableStatelessFwd),
 	}
 }
 
@@ -207,4 +221,38 @@ func aliasParam(cfg *Config, p *ast.GlobalParam) error {
 	}
 	cfg.Aliases = append(cfg.Aliases, a)
 	return nil
+}
+
+// advertisedAddressParam reads advertised_address: an IP address or a
+// host name, written as it is into Via and Record-Route. IPv6 may come
+// with or without brackets.
+func advertisedAddressParam(cfg *Config, p *ast.GlobalParam) error {
+	w, err := oneWord(p)
+	if err != nil {
+		return err
+	}
+	host := strings.TrimSuffix(strings.TrimPrefix(w, "["), "]")
+	if !validAdvertisedHost(host) {
+		return fmt.Errorf("advertised_address: %q is not an IP address or host name", w)
+	}
+	cfg.AdvertisedAddress = host
+	return nil
+}
+
+// validAdvertisedHost accepts an IP address or a host name: what may be
+// written as a Via sent-by host.
+func validAdvertisedHost(h string) bool {
+	if h == "" {
+		return false
+	}
+	if _, err := netip.ParseAddr(h); err == nil {
+		return !strings.Contains(h, "%")
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

@@ -117,6 +117,10 @@ func (s *Server) reply(ctx *engine.Context, l *Loaded) {
 			return
 		}
 	}
+	if s.cfg.DisableStatelessFwd {
+		stats.Core.DropReplies.Inc()
+		return
+	}
 	m := ctx.Msg
 	vias, err := m.Vias()
 	if err != nil || len(vias) < 2 {

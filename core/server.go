@@ -84,6 +84,8 @@ func newServer(script *Script, opts ServerOptions) (*Server, error) {
 		TCPConnectionLifetime: time.Duration(s.cfg.TCPConnectionLifetime) * time.Second,
 		TCPMaxConnections:     s.cfg.TCPMaxConnections,
 		UDPReaders:            s.cfg.UDPWorkers,
+		AdvertisedHost:        s.cfg.AdvertisedAddress,
+		AdvertisedPort:        s.cfg.AdvertisedPort,
 		Logger:                s.log.Core,
 	}, s.receive)
 	return s, nil

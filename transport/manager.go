@@ -37,7 +37,13 @@ type Config struct {
 	TCPSendTimeout        time.Duration // a write that blocks longer closes the connection; default 10s
 	MaxMessageSize        int           // largest stream message; default sip.MaxMessageSize
 	UDPReaders            int           // udp_workers: reader goroutines per UDP socket; default GOMAXPROCS
-	Logger                *slog.Logger
+	// AdvertisedHost and AdvertisedPort are the advertised_address and
+	// advertised_port core parameters: what the sockets without an "as"
+	// of their own write into Via and Record-Route. Empty and 0: the
+	// bound address and port.
+	AdvertisedHost string
+	AdvertisedPort int
+	Logger         *slog.Logger
 }
 
 func (c *Config) setDefaults() {
@@ -140,7 +146,7 @@ func (m *Manager) bind(spec SocketSpec) (*Socket, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Socket{Spec: spec}
+	s := &Socket{Spec: spec, globalHost: m.cfg.AdvertisedHost, globalPort: m.cfg.AdvertisedPort}
 	addr := netip.AddrPortFrom(ip, uint16(spec.Port))
 	switch spec.Proto {
 	case UDP:

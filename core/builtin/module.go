@@ -14,7 +14,7 @@ func Module() *engine.Module {
 	var fns []engine.Function
 	for _, group := range [][]engine.Function{
 		flagFunctions(), ruriFunctions(), branchFunctions(),
-		miscFunctions(), logFunctions(), cacheFunctions(),
+		miscFunctions(), logFunctions(), cacheFunctions(), sendFunctions(),
 	} {
 		fns = append(fns, group...)
 	}
@@ -26,15 +26,11 @@ func Module() *engine.Module {
 }
 
 // Unimplemented lists the core functions of OpenSIPS 3.6 (surface c.4)
-// that need a transport, tm, the event interface, blacklists or script
+// that need tm, the event interface, blacklists or script
 // tracing, which switchboard does not have yet. The checker reports a call
 // to one of them as "not supported: <name> (module core)" instead of an
 // unknown function.
 var Unimplemented = []string{
-	// transport: stateless forwarding and per-message send options
-	"send", "force_send_socket", "force_rport", "add_local_rport",
-	"force_tcp_alias", "set_advertised_address", "set_advertised_port",
-	"set_via_handling",
 	// event interface
 	"raise_event", "subscribe_event",
 	// blacklists

@@ -210,7 +210,7 @@ func tRelay(ctx *engine.Context, a []engine.Arg) int {
 	defer tx.mu.Unlock()
 	// The branches leave with the script's edits made until now.
 	tx.request = cloneRequest(m)
-	tx.flags, tx.modules = ctx.Flags, ctx.Modules
+	tx.flags, tx.modules, tx.send = ctx.Flags, ctx.Modules, ctx.Send
 	// What the script asked of other modules for this request (rr's
 	// record_route) applies to every branch, including those sent from
 	// failure_route.
@@ -314,7 +314,7 @@ func (tx *Transaction) sendBranchLocked(ctx *engine.Context, t engine.Branch, pr
 	}()
 	m.SetRequestURI(t.URI)
 	bctx := tx.context(engine.RequestRoute, m, tx.received)
-	bctx.Flags, bctx.Modules = ctx.Flags, ctx.Modules
+	bctx.Flags, bctx.Modules, bctx.Send = ctx.Flags, ctx.Modules, ctx.Send
 	bctx.SetModuleState(ctx.ModuleState())
 	bctx.DstURI, bctx.Path, bctx.RURIQ, bctx.BranchFlags, bctx.Socket = t.DstURI, t.Path, t.Q, t.Flags, t.Socket
 	b := &branch{tx: tx, index: len(tx.branches), id: sip.NewBranch()}

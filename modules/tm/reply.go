@@ -153,7 +153,7 @@ func (tx *Transaction) relayLocked2xx(m *sip.Msg) {
 	if data == nil {
 		return
 	}
-	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
+	ctx := tx.replyContext()
 	if err := tx.sender.SendReply(ctx, data); err == nil {
 		count(&Stats.RelayedReplies, 1)
 	}

@@ -47,6 +47,9 @@ type Transaction struct {
 	log         *slog.Logger
 	flags       uint64
 	avps        *engine.AVPs
+	// send is how the script asked the request to be sent and answered
+	// (force_rport, set_advertised_address...), as at t_relay.
+	send engine.SendOptions
 
 	onFailure, onReply, onBranch engine.Route
 	frTimeout, frInvTimeout      time.Duration
@@ -90,6 +93,7 @@ func newTransaction(ctx *engine.Context, key string) *Transaction {
 		modules:      ctx.Modules,
 		log:          ctx.Log,
 		flags:        ctx.Flags,
+		send:         ctx.Send,
 		avps:         engine.NewAVPs(),
 		toTag:        newTag(),
 		frTimeout:    time.Duration(config.frTimeout.Load()) * time.Second,
@@ -136,7 +140,14 @@ func (tx *Transaction) context(route engine.RouteType, m *sip.Msg, received engi
 	ctx.Modules = tx.modules
 	ctx.SetModuleState(tx.moduleState)
 	ctx.Received = received
+	ctx.Send = tx.send
 	return ctx
+}
+
+// replyContext is the Context a reply upstream is sent with: where the
+// request came from and how the script asked it answered.
+func (tx *Transaction) replyContext() *engine.Context {
+	return &engine.Context{Msg: tx.request, Received: tx.received, Send: tx.send}
 }
 
 // sendUpstreamLocked sends a reply to the request's sender and moves the
@@ -146,7 +157,7 @@ func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool, rep
 	if tx.state != serverProceeding {
 		return
 	}
-	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
+	ctx := tx.replyContext()
 	if err := tx.sender.SendReply(ctx, data); err != nil {
 		tx.log.Info("tm: could not send a reply", "code", code, "err", err)
 	}
@@ -222,7 +233,7 @@ func (tx *Transaction) retransmitLocked() {
 	if tx.lastReply == nil || tx.state == serverAccepted || tx.state == serverTerminated {
 		return
 	}
-	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
+	ctx := tx.replyContext()
 	tx.sender.SendReply(ctx, tx.lastReply)
 }
 
@@ -234,7 +245,7 @@ func (tx *Transaction) retransmitReply() {
 	if tx.state != serverCompleted || tx.destroyed {
 		return
 	}
-	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
+	ctx := tx.replyContext()
 	tx.sender.SendReply(ctx, tx.lastReply)
 	tx.replyInterval = min(2*tx.replyInterval, t2())
 	tx.replyTimer = schedule(tx.replyInterval, tx.retransmitReply)
