@@ -210,7 +210,8 @@ func (tx *Transaction) replyLocked(code int, reason string) int {
 	}
 	r := sip.Reply{Code: code, Reason: reason, ToTag: tx.toTag}
 	if via, err := tx.request.Via(); err == nil && tx.received.Src.IsValid() {
-		r.Received, r.RPort = transport.ReceivedParams(via, tx.received.Src)
+		r.Received, r.RPort = transport.ReplyParams(via, tx.received.Src, tx.send.ForceRPort)
+		r.ForceRPort = tx.send.ForceRPort
 	}
 	data, err := sip.AppendReply(nil, tx.request, &r)
 	if err != nil {
