@@ -70,7 +70,7 @@ func TestSendingOnTheWire(t *testing.T) {
 			want: []string{`(?m)^Via: SIP/2\.0/UDP 198\.51\.100\.4:\d+;branch=`, `(?m)^Record-Route: <sip:198\.51\.100\.4:\d+;lr`}},
 		{name: "the message's address wins over the parameter", globals: "advertised_address=\"198.51.100.4\"\nadvertised_port=7000",
 			routing: `set_advertised_address("203.0.113.9"); forward("udp:CALLEE");`,
-			want: []string{`(?m)^Via: SIP/2\.0/UDP 203\.0\.113\.9:7000;branch=`}},
+			want:    []string{`(?m)^Via: SIP/2\.0/UDP 203\.0\.113\.9:7000;branch=`}},
 		{name: "send: the message untouched, headers after the first line", routing: `send("udp:CALLEE", "X-Copy: yes\r\n");`,
 			want: []string{`^INVITE sip:bob@127\.0\.0\.2 SIP/2\.0\r\nX-Copy: yes\r\nVia: SIP/2\.0/UDP CLIENT;branch=z9hG4bKsend1\r\n`}},
 	}
