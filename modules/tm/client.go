@@ -48,6 +48,7 @@ type branch struct {
 
 	retransTimer, timeoutTimer, endTimer *timewheel.Timer
 	interval                             time.Duration
+	retransmits                          int // request or CANCEL retransmissions so far, for the statistics
 }
 
 // startedLocked arms the branch's timers after its request left: Timer
@@ -83,6 +84,8 @@ func (b *branch) retransmit() {
 	default:
 		return // a provisional reply stops INVITE retransmissions
 	}
+	count(&Stats.RetransReq[min(b.retransmits, len(Stats.RetransReq)-1)], 1)
+	b.retransmits++
 	b.interval = min(2*b.interval, t2())
 	b.retransTimer = schedule(b.interval, b.retransmit)
 }
@@ -99,7 +102,10 @@ func (b *branch) expire() {
 		return
 	}
 	if tx.method == sip.MethodInvite && b.code >= 100 {
+		count(&Stats.TimeoutFRInv, 1)
 		b.cancelLocked()
+	} else {
+		count(&Stats.TimeoutFR, 1)
 	}
 	b.code, b.local = 408, true
 	b.completeLocked()
@@ -185,7 +191,7 @@ func (b *branch) cancelLocked() {
 	}
 	if !b.reliable {
 		stopTimer(&b.retransTimer)
-		b.interval = t1()
+		b.interval, b.retransmits = t1(), 0
 		b.retransTimer = schedule(b.interval, b.retransmit)
 	}
 }

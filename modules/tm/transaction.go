@@ -248,6 +248,7 @@ func (tx *Transaction) retransmitReply() {
 	}
 	ctx := tx.replyContext()
 	tx.sender.SendReply(ctx, tx.lastReply)
+	count(&Stats.RetransRpl, 1)
 	tx.replyInterval = min(2*tx.replyInterval, t2())
 	tx.replyTimer = schedule(tx.replyInterval, tx.retransmitReply)
 }
