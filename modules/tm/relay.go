@@ -208,21 +208,25 @@ func tRelay(ctx *engine.Context, a []engine.Arg) int {
 	}
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
-	// The branches leave with the script's edits made until now.
-	tx.request = cloneRequest(m)
-	tx.flags, tx.modules, tx.send = ctx.Flags, ctx.Modules, ctx.Send
-	// What the script asked of other modules for this request (rr's
-	// record_route) applies to every branch, including those sent from
-	// failure_route.
-	tx.moduleState = ctx.ModuleState()
-	if ctx.AVPs != nil {
-		tx.avps = ctx.AVPs.Clone()
-	}
+	tx.takeRequestLocked(ctx)
 	ret = tx.relayLocked(ctx, proxy)
 	if ret < 0 && !flags.noAuto477 && !st.newtran && !tx.pendingLocked() {
 		tx.replyLocked(477, "Send failed (477/TM)")
 	}
 	return ret
+}
+
+// takeRequestLocked keeps the request in ctx as the branches will leave
+// with it: the script's edits made until now, its flags, send options,
+// AVPs and what it asked of other modules (rr's record_route), which
+// applies to every branch, including those sent from failure_route.
+func (tx *Transaction) takeRequestLocked(ctx *engine.Context) {
+	tx.request = cloneRequest(ctx.Msg)
+	tx.flags, tx.modules, tx.send = ctx.Flags, ctx.Modules, ctx.Send
+	tx.moduleState = ctx.ModuleState()
+	if ctx.AVPs != nil {
+		tx.avps = ctx.AVPs.Clone()
+	}
 }
 
 // tNewtran is t_newtran().

@@ -150,7 +150,7 @@ func (tx *Transaction) relayLocked2xx(m *sip.Msg) {
 		return
 	}
 	data := replyBytes(m, nil)
-	if data == nil {
+	if data == nil || tx.replicated {
 		return
 	}
 	ctx := tx.replyContext()
@@ -162,6 +162,12 @@ func (tx *Transaction) relayLocked2xx(m *sip.Msg) {
 // relayReplyLocked sends a received reply upstream without our Via, with
 // extra headers appended (401/407 aggregation).
 func (tx *Transaction) relayReplyLocked(m *sip.Msg, code int, extra []string) {
+	if tx.replicated {
+		if code >= 200 {
+			tx.sendUpstreamLocked(nil, code, false, m, m.Reason())
+		}
+		return
+	}
 	data := replyBytes(m, extra)
 	if data == nil {
 		return
@@ -248,6 +254,8 @@ func (tx *Transaction) branchFinishedLocked() {
 // 7, RFC 3261 §22.3).
 func (tx *Transaction) sendBestLocked(best *branch) {
 	switch {
+	case tx.replicated: // t_replicate: the outcome stops here
+		tx.sendUpstreamLocked(nil, best.code, best.local, best.final, "")
 	case best.local && tx.cancelled:
 		tx.replyLocked(487, "Request Terminated")
 	case best.local:

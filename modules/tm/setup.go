@@ -37,6 +37,8 @@ func init() {
 		Functions: []engine.Function{
 			{Name: "t_relay", Routes: requestFailure, Run: tRelay, Args: []engine.ArgSpec{
 				{Kind: engine.ArgStatic, Optional: true, Fixup: parseRelayFlags}, optStr}},
+			{Name: "t_replicate", Routes: requestFailure, Run: tReplicate, Args: []engine.ArgSpec{
+				{Kind: engine.ArgStr}, {Kind: engine.ArgStatic, Optional: true, Fixup: parseReplicateFlags}}},
 			{Name: "t_newtran", Routes: engine.RequestRoute, Run: tNewtran},
 			{Name: "t_reply", Routes: requestFailure, Run: tReply,
 				Args: []engine.ArgSpec{{Kind: engine.ArgInt}, {Kind: engine.ArgStr}}},

@@ -75,6 +75,10 @@ type Transaction struct {
 	// inFailureRoute is set while failure_route runs, so t_relay there
 	// adds branches instead of starting a transaction.
 	inFailureRoute bool
+	// replicated is set by t_replicate: the replies of the branches are
+	// not relayed to the UAC (OpenSIPS's T_IS_LOCAL_FLAG); replies the
+	// script sends (t_reply) still go.
+	replicated bool
 	destroyed      bool
 }
 
@@ -152,22 +156,28 @@ func (tx *Transaction) replyContext() *engine.Context {
 
 // sendUpstreamLocked sends a reply to the request's sender and moves the
 // server transaction on (RFC 3261 §17.2.1, §17.2.2, RFC 6026 §7.1).
-// reply is the received reply being relayed, nil for one tm made.
+// reply is the received reply being relayed, nil for one tm made. Nil
+// data sends nothing: the outcome of a t_replicate transaction stops
+// here, and only the state moves on.
 func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool, reply *sip.Msg, reason string) {
 	if tx.state != serverProceeding {
 		return
 	}
-	ctx := tx.replyContext()
-	if err := tx.sender.SendReply(ctx, data); err != nil {
-		tx.log.Info("tm: could not send a reply", "code", code, "err", err)
-	}
-	if local {
-		count(&Stats.LocalReplies, 1)
-	} else {
-		count(&Stats.RelayedReplies, 1)
+	if data != nil {
+		ctx := tx.replyContext()
+		if err := tx.sender.SendReply(ctx, data); err != nil {
+			tx.log.Info("tm: could not send a reply", "code", code, "err", err)
+		}
+		if local {
+			count(&Stats.LocalReplies, 1)
+		} else {
+			count(&Stats.RelayedReplies, 1)
+		}
 	}
 	tx.lastReply, tx.lastCode, tx.lastLocal = data, code, local
-	tx.runCallbacksLocked(core.TMResponseOut, reply, code, reason)
+	if data != nil {
+		tx.runCallbacksLocked(core.TMResponseOut, reply, code, reason)
+	}
 	if code < 200 {
 		return
 	}
@@ -179,7 +189,7 @@ func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool, rep
 		tx.endTimer = schedule(64*t1(), tx.terminateServer) // RFC 6026 Timer L
 	case tx.method == sip.MethodInvite:
 		tx.state = serverCompleted
-		if !tx.reliable {
+		if !tx.reliable && data != nil {
 			tx.replyInterval = t1()
 			tx.replyTimer = schedule(tx.replyInterval, tx.retransmitReply) // Timer G
 		}
