@@ -79,7 +79,7 @@ type Transaction struct {
 	// not relayed to the UAC (OpenSIPS's T_IS_LOCAL_FLAG); replies the
 	// script sends (t_reply) still go.
 	replicated bool
-	destroyed      bool
+	destroyed  bool
 }
 
 var txIDs atomic.Uint64
