@@ -185,8 +185,8 @@ func (b *branch) cancelLocked() {
 	if err != nil {
 		return
 	}
-	b.cancel = data
-	if err := tx.sender.SendAgain(b.sent, data); err != nil {
+	b.cancel = withHeaders(data, tx.cancelReason+tx.extraHeaders)
+	if err := tx.sender.SendAgain(b.sent, b.cancel); err != nil {
 		tx.log.Info("tm: could not send a CANCEL", "branch", b.index, "err", err)
 	}
 	if !b.reliable {
@@ -208,7 +208,7 @@ func (b *branch) ackLocked(reply *sip.Msg) {
 		if err != nil {
 			return
 		}
-		b.ack = data
+		b.ack = withHeaders(data, b.tx.extraHeaders)
 	}
 	b.tx.sender.SendAgain(b.sent, b.ack)
 }

@@ -35,6 +35,9 @@ type txState struct {
 	frTimeout, frInvTimeout      time.Duration
 	// callbacks wait here for the transaction (core.TMCallbacks).
 	callbacks []callback
+	// cancelReason is t_add_cancel_reason's header, for a CANCEL's
+	// t_relay.
+	cancelReason string
 }
 
 // stateOf returns the message's txState, making it when needed.
@@ -256,6 +259,7 @@ func cancelInvite(ctx *engine.Context, st *txState, inv *Transaction) int {
 	tx.replyLocked(200, "OK")
 	tx.mu.Unlock()
 	inv.mu.Lock()
+	inv.cancelReason = st.cancelReason
 	inv.cancelLocked()
 	inv.mu.Unlock()
 	return 1
@@ -317,6 +321,9 @@ func (tx *Transaction) sendBranchLocked(ctx *engine.Context, t engine.Branch, pr
 		m.SetRequestURI(savedURI)
 	}()
 	m.SetRequestURI(t.URI)
+	if tx.extraHeaders != "" {
+		m.Lumps.InsertAfter(m.HeaderEnd(), tx.extraHeaders)
+	}
 	bctx := tx.context(engine.RequestRoute, m, tx.received)
 	bctx.Flags, bctx.Modules, bctx.Send = ctx.Flags, ctx.Modules, ctx.Send
 	bctx.SetModuleState(ctx.ModuleState())

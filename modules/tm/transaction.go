@@ -79,7 +79,13 @@ type Transaction struct {
 	// not relayed to the UAC (OpenSIPS's T_IS_LOCAL_FLAG); replies the
 	// script sends (t_reply) still go.
 	replicated bool
-	destroyed  bool
+	// extraHeaders are t_add_hdrs's header lines, added to every request
+	// tm sends for the transaction: branches, CANCELs and ACKs.
+	extraHeaders string
+	// cancelReason is the Reason header line t_add_cancel_reason gave the
+	// CANCEL that cancels this transaction, for the CANCELs tm sends.
+	cancelReason string
+	destroyed    bool
 }
 
 var txIDs atomic.Uint64
@@ -215,10 +221,16 @@ func (tx *Transaction) endAfterLocked(d time.Duration) {
 // replyLocked sends a reply tm builds itself (t_reply, 100 Trying, 408,
 // 477, 487). It returns 1, or -1 when a final reply was already sent.
 func (tx *Transaction) replyLocked(code int, reason string) int {
+	return tx.replyWithLocked(code, reason, nil, "")
+}
+
+// replyWithLocked is replyLocked with extra headers (append_to_reply's)
+// and a body (t_reply_with_body).
+func (tx *Transaction) replyWithLocked(code int, reason string, headers []sip.Field, body string) int {
 	if tx.state != serverProceeding || code < 100 || code > 699 {
 		return -1
 	}
-	r := sip.Reply{Code: code, Reason: reason, ToTag: tx.toTag}
+	r := sip.Reply{Code: code, Reason: reason, ToTag: tx.toTag, Headers: headers, Body: body}
 	if via, err := tx.request.Via(); err == nil && tx.received.Src.IsValid() {
 		r.Received, r.RPort = transport.ReplyParams(via, tx.received.Src, tx.send.ForceRPort)
 		r.ForceRPort = tx.send.ForceRPort
