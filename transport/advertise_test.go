@@ -89,3 +89,36 @@ func TestFindSocket(t *testing.T) {
 		t.Error("the global advertised address is not myself")
 	}
 }
+
+// SocketSpec.Matches is force_send_socket's check against the socket=
+// lines, before anything is bound.
+func TestSocketSpecMatches(t *testing.T) {
+	spec := SocketSpec{Proto: UDP, Host: "127.0.0.1", Port: 5060, AdvertisedHost: "203.0.113.1", AdvertisedPort: 5080}
+	named := SocketSpec{Proto: TCP, Host: "sip.example.net", Port: 5061}
+	wild := SocketSpec{Proto: UDP, Host: "*", Port: 5062}
+	cases := []struct {
+		name  string
+		spec  SocketSpec
+		proto string
+		host  string
+		port  int
+		want  bool
+	}{
+		{"exact", spec, "udp", "127.0.0.1", 5060, true},
+		{"any proto and port", spec, "", "127.0.0.1", 0, true},
+		{"advertised address and port", spec, "udp", "203.0.113.1", 5080, true},
+		{"other proto", spec, "tcp", "127.0.0.1", 5060, false},
+		{"other port", spec, "udp", "127.0.0.1", 5070, false},
+		{"other address", spec, "udp", "127.0.0.2", 5060, false},
+		{"mapped IPv4", spec, "udp", "::ffff:127.0.0.1", 5060, true},
+		{"name, case aside", named, "TCP", "SIP.example.net", 5061, true},
+		{"wildcard", wild, "udp", "192.0.2.1", 5062, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := c.spec.Matches(c.proto, c.host, c.port); got != c.want {
+				t.Errorf("Matches(%q, %q, %d) = %v, want %v", c.proto, c.host, c.port, got, c.want)
+			}
+		})
+	}
+}

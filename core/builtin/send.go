@@ -180,7 +180,7 @@ type socketArg struct {
 }
 
 func fixupSocketArg(s string) (any, error) {
-	proto, host, port, err := parseSocketArg(s)
+	proto, host, port, err := ParseSocketArg(s)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +192,7 @@ func fixupSocketArg(s string) (any, error) {
 func forceSendSocket(ctx *engine.Context, a []engine.Arg) int {
 	sa, ok := a[0].Fixed.(socketArg)
 	if !ok {
-		proto, host, port, err := parseSocketArg(a[0].Str)
+		proto, host, port, err := ParseSocketArg(a[0].Str)
 		if err != nil {
 			logger(ctx).Error("force_send_socket: bad socket", "socket", a[0].Str, "err", err)
 			return -1
@@ -212,10 +212,10 @@ func forceSendSocket(ctx *engine.Context, a []engine.Arg) int {
 	return 1
 }
 
-// parseSocketArg reads "[proto:]host[:port]" (IPv6 in brackets when a
+// ParseSocketArg reads "[proto:]host[:port]" (IPv6 in brackets when a
 // port or protocol follows or precedes it). An empty proto or port 0
 // means any.
-func parseSocketArg(s string) (proto, host string, port int, err error) {
+func ParseSocketArg(s string) (proto, host string, port int, err error) {
 	rest := strings.TrimSpace(s)
 	if p, r, ok := strings.Cut(rest, ":"); ok {
 		switch strings.ToLower(p) {

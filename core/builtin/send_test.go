@@ -212,15 +212,30 @@ func TestSendFunctionsCheck(t *testing.T) {
 		{"unknown set_via_handling flag", `set_via_handling("force-rport,bogus");`, `unknown set_via_handling flag "bogus"`},
 		{"bad socket", `force_send_socket("udp:127.0.0.1:99999");`, `bad port "99999"`},
 		{"socket not an address", `force_send_socket("udp:a b");`, `is not an address`},
+		{"force_send_socket of a socket the script does not have", "socket=udp:127.0.0.1:5060\nsocket=tcp:127.0.0.1:5061\nroute {\nforce_send_socket(\"udp:127.0.0.1:5061\");\n}\n",
+			`test.cfg:4:1: force_send_socket("udp:127.0.0.1:5061"): not a socket this script listens on`},
 		{"forward with disable_stateless_fwd", "forward();\n}\ndisable_stateless_fwd=yes\nroute[x] {\n",
 			"forward() is used but disable_stateless_fwd is set"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := coretest.CompileErrors(t, "route {\n"+c.cfg+"\n}\n")
+			cfg := "route {\n" + c.cfg + "\n}\n"
+			if strings.HasPrefix(c.cfg, "socket=") {
+				cfg = c.cfg
+			}
+			got := coretest.CompileErrors(t, cfg)
 			if !strings.Contains(got, c.want) {
 				t.Errorf("errors %q, want %q", got, c.want)
 			}
+		})
+	}
+}
+
+// A constant force_send_socket naming one of the script's sockets loads.
+func TestForceSendSocketCheckPasses(t *testing.T) {
+	for _, arg := range []string{"udp:127.0.0.1:5060", "127.0.0.1", "tcp:127.0.0.1", "udp:203.0.113.1:5080", "tcp:127.0.0.1:5061", "$var(s)"} {
+		t.Run(arg, func(t *testing.T) {
+			coretest.Compile(t, "socket=udp:127.0.0.1:5060 as 203.0.113.1:5080\nsocket=tcp:127.0.0.1:5061\nroute {\nforce_send_socket(\""+arg+"\");\n}\n")
 		})
 	}
 }
