@@ -17,7 +17,7 @@ stderror_enabled=yes
 syslog_enabled=no
 udp_workers=2
 socket=udp:127.0.0.1:PORT
-socket=udp:127.0.0.1:SECOND
+socket=udp:127.0.0.1:SECOND SECONDAS
 GLOBALS
 
 loadmodule "proto_udp.so"
@@ -49,6 +49,7 @@ Content-Length: 0
 func TestSendingOnTheWire(t *testing.T) {
 	cases := []struct {
 		name, globals, routing string
+		secondAs               string   // an "as" for the SECOND socket
 		fromSecond             bool     // the callee sees the SECOND socket as source
 		want                   []string // regexps the received request matches; PROXY is 127.0.0.1:PORT, SECONDADDR 127.0.0.1:SECOND
 		notWant                string
@@ -71,6 +72,10 @@ func TestSendingOnTheWire(t *testing.T) {
 		{name: "the message's address wins over the parameter", globals: "advertised_address=\"198.51.100.4\"\nadvertised_port=7000",
 			routing: `set_advertised_address("203.0.113.9"); forward("udp:CALLEE");`,
 			want:    []string{`(?m)^Via: SIP/2\.0/UDP 203\.0\.113\.9:7000;branch=`}},
+		{name: "a socket's own as wins over set_advertised_address", secondAs: "as 198.51.100.7:5077",
+			routing:    `record_route(); set_advertised_address("203.0.113.9"); force_send_socket("udp:127.0.0.1:SECOND"); $du = "sip:CALLEE"; t_relay();`,
+			fromSecond: true, want: []string{`(?m)^Via: SIP/2\.0/UDP 198\.51\.100\.7:5077;branch=`,
+				`(?m)^Record-Route: <sip:198\.51\.100\.7:5077;r2=on;lr[^>]*>\r\nRecord-Route: <sip:PROXY;r2=on;lr`}},
 		{name: "send: the message untouched, headers after the first line", routing: `send("udp:CALLEE", "X-Copy: yes\r\n");`,
 			want: []string{`^INVITE sip:bob@127\.0\.0\.2 SIP/2\.0\r\nX-Copy: yes\r\nVia: SIP/2\.0/UDP CLIENT;branch=z9hG4bKsend1\r\n`}},
 	}
@@ -82,7 +87,7 @@ func TestSendingOnTheWire(t *testing.T) {
 			}
 			defer callee.Close()
 			second := freePort(t, "127.0.0.1")
-			cfg := strings.NewReplacer("ROUTING", c.routing, "GLOBALS", c.globals).Replace(sendCfg)
+			cfg := strings.NewReplacer("ROUTING", c.routing, "GLOBALS", c.globals, "SECONDAS", c.secondAs).Replace(sendCfg)
 			cfg = strings.NewReplacer("SECOND", fmt.Sprint(second), "CALLEE", callee.LocalAddr().String()).Replace(cfg)
 			s := start(t, cfg)
 			caller, err := net.ListenPacket("udp", "127.0.0.1:0")
@@ -150,7 +155,7 @@ func TestForceRPortReply(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg := strings.NewReplacer("ROUTING", c.routing, "GLOBALS", "", "SECOND", "0").Replace(sendCfg)
+			cfg := strings.NewReplacer("ROUTING", c.routing, "GLOBALS", "", "SECOND SECONDAS", "0").Replace(sendCfg)
 			cfg = strings.Replace(cfg, "socket=udp:127.0.0.1:0\n", "", 1)
 			s := start(t, cfg)
 			reply := exchange(t, s, replyOptions)
