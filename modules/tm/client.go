@@ -43,6 +43,7 @@ type branch struct {
 	cancel         []byte // the CANCEL sent on this branch (§9.1)
 	cancelPending  bool   // CANCEL asked for before any provisional reply
 	cancelAnswered bool
+	cancelReason   string // the Reason header line the CANCEL carries (RFC 3326), "" none
 
 	onReply engine.Route // t_on_reply set in branch_route
 
@@ -103,7 +104,7 @@ func (b *branch) expire() {
 	}
 	if tx.method == sip.MethodInvite && b.code >= 100 {
 		count(&Stats.TimeoutFRInv, 1)
-		b.cancelLocked()
+		b.cancelForLocked(reasonNoAnswer)
 	} else {
 		count(&Stats.TimeoutFR, 1)
 	}
@@ -165,6 +166,23 @@ func (b *branch) parsedSentLocked() *sip.Msg {
 	return b.sentMsg
 }
 
+// The Reason headers of the CANCELs tm sends (RFC 3326), OpenSIPS's:
+// the UAC cancelled, the branch timed out, another branch answered.
+const (
+	reasonOriginatorCancel = "Reason: SIP;cause=487;text=\"ORIGINATOR_CANCEL\"\r\n"
+	reasonNoAnswer         = "Reason: SIP;cause=480;text=\"NO_ANSWER\"\r\n"
+	reasonCompletedElse    = "Reason: SIP ;cause=200 ;text=\"Call completed elsewhere\"\r\n"
+)
+
+// cancelForLocked is cancelLocked with the Reason header line the CANCEL
+// is to carry.
+func (b *branch) cancelForLocked(reason string) {
+	if b.cancel == nil {
+		b.cancelReason = reason
+	}
+	b.cancelLocked()
+}
+
 // cancelLocked CANCELs a pending INVITE branch (§9.1, §16.10): at once if
 // it had a provisional reply, else as soon as one comes.
 func (b *branch) cancelLocked() {
@@ -185,7 +203,11 @@ func (b *branch) cancelLocked() {
 	if err != nil {
 		return
 	}
-	b.cancel = withHeaders(data, tx.cancelReason+tx.extraHeaders)
+	reason := b.cancelReason
+	if tx.lastCode == 200 { // a 200 went upstream: RFC 3326 "completed elsewhere"
+		reason = reasonCompletedElse
+	}
+	b.cancel = withHeaders(data, reason+tx.extraHeaders)
 	if err := tx.sender.SendAgain(b.sent, b.cancel); err != nil {
 		tx.log.Info("tm: could not send a CANCEL", "branch", b.index, "err", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"switchboard/engine"
+	"switchboard/sip"
 )
 
 // headerLines checks header lines a script gives tm (t_add_hdrs,
@@ -72,4 +73,18 @@ func tAddCancelReason(ctx *engine.Context, a []engine.Arg) int {
 	}
 	stateOf(ctx).cancelReason = lines
 	return 1
+}
+
+// reasonHeaders are the Reason header lines of a received CANCEL, for
+// t_relay's pass-reason-hdr (RFC 3326: the reason goes on downstream).
+func reasonHeaders(m *sip.Msg) string {
+	var b strings.Builder
+	for _, h := range m.Headers() {
+		if sip.EqualFold(h.Name, "Reason") {
+			b.WriteString("Reason: ")
+			b.WriteString(h.Value)
+			b.WriteString("\r\n")
+		}
+	}
+	return b.String()
 }

@@ -3,6 +3,7 @@ package tm
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // t_add_hdrs puts its headers into every request tm sends for the
@@ -65,6 +66,79 @@ func TestExtraHeaders(t *testing.T) {
 				check("CANCEL", cancels[0], w)
 			}
 			check("ACK", acks[0], tc.inAck)
+			settle(t)
+		})
+	}
+}
+
+// The Reason of the CANCELs tm sends (RFC 3326), as OpenSIPS picks it.
+func TestCancelReason(t *testing.T) {
+	cancelWithReason := strings.Replace(withMethod(invite, "CANCEL"), "Content-Length: 0", "Reason: Q.850;cause=16\r\nContent-Length: 0", 1)
+	tests := []struct {
+		name, route string
+		branches    int
+		// event happens once every branch rang: "cancel" (the UAC's
+		// CANCEL, cancelMsg), "timeout" (fr_inv_timeout), "200" or "603"
+		// (branch 0 answers)
+		event     string
+		cancelMsg string
+		want      string // the Reason line of the CANCEL the last branch gets; "" none
+	}{
+		{"the UAC cancelled", `t_relay();`, 1, "cancel", withMethod(invite, "CANCEL"),
+			`Reason: SIP;cause=487;text="ORIGINATOR_CANCEL"`},
+		{"pass-reason-hdr", `t_relay("pass-reason-hdr");`, 1, "cancel", cancelWithReason, `Reason: Q.850;cause=16`},
+		{"without pass-reason-hdr the received one stays", `t_relay();`, 1, "cancel", cancelWithReason,
+			`Reason: SIP;cause=487;text="ORIGINATOR_CANCEL"`},
+		{"t_add_cancel_reason wins", `if (is_method("CANCEL")) { t_add_cancel_reason("Reason: SIP;cause=600;text=\"Busy\""); } t_relay("pass-reason-hdr");`,
+			1, "cancel", cancelWithReason, `Reason: SIP;cause=600;text="Busy"`},
+		{"fr_inv_timeout", `t_relay();`, 1, "timeout", "", `Reason: SIP;cause=480;text="NO_ANSWER"`},
+		{"another branch answered", `append_branch("sip:carol@chicago.example.com"); t_relay();`, 2, "200", "",
+			`Reason: SIP ;cause=200 ;text="Call completed elsewhere"`},
+		{"a 6xx ends the search, no reason", `append_branch("sip:carol@chicago.example.com"); t_relay();`, 2, "603", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, "loadmodule \"sipmsgops.so\"\nmodparam(\"tm\", \"fr_inv_timeout\", 4)\nroute {\n"+tc.route+"\n}\n")
+			h.request(invite)
+			sent := h.forwarded("INVITE")
+			if len(sent) != tc.branches {
+				t.Fatalf("%d branches", len(sent))
+			}
+			for _, inv := range sent {
+				h.reply(answer(t, inv, 180))
+			}
+			switch tc.event {
+			case "cancel":
+				h.request(tc.cancelMsg)
+			case "timeout":
+				advance(4100 * time.Millisecond)
+			default:
+				code := 200
+				if tc.event == "603" {
+					code = 603
+				}
+				h.reply(answer(t, sent[0], code))
+			}
+			cancels := h.forwarded("CANCEL")
+			if len(cancels) == 0 {
+				t.Fatal("no CANCEL sent")
+			}
+			last := cancels[len(cancels)-1]
+			var reasons []string
+			for _, line := range strings.Split(last, "\r\n") {
+				if strings.HasPrefix(line, "Reason:") {
+					reasons = append(reasons, line)
+				}
+			}
+			switch {
+			case tc.want == "" && len(reasons) != 0:
+				t.Errorf("CANCEL with %q", reasons)
+			case tc.want != "" && (len(reasons) != 1 || reasons[0] != tc.want):
+				t.Errorf("CANCEL reasons %q, want %q:\n%s", reasons, tc.want, last)
+			}
+			for _, inv := range sent {
+				h.reply(answer(t, inv, 487))
+			}
 			settle(t)
 		})
 	}

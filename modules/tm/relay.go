@@ -130,7 +130,7 @@ func ensureTransaction(ctx *engine.Context, st *txState) (*Transaction, int) {
 }
 
 // relayFlags are t_relay's first argument.
-type relayFlags struct{ noAuto477 bool }
+type relayFlags struct{ noAuto477, passReason bool }
 
 // parseRelayFlags reads t_relay's flags: the OpenSIPS 3 names, or the old
 // numeric form (0x02 is no-auto-477).
@@ -147,8 +147,10 @@ func parseRelayFlags(s string) (any, error) {
 		switch name = strings.TrimSpace(name); name {
 		case "no-auto-477":
 			f.noAuto477 = true
+		case "pass-reason-hdr":
+			f.passReason = true
 		case "":
-		case "no-dns-failover", "pass-reason-hdr", "allow-no-cancel":
+		case "no-dns-failover", "allow-no-cancel":
 			// Accepting them unhonoured would be a silent no-op.
 			return nil, fmt.Errorf("not supported: t_relay flag %s", name)
 		default:
@@ -202,6 +204,9 @@ func tRelay(ctx *engine.Context, a []engine.Arg) int {
 		return 1
 	case sip.MethodCancel:
 		if inv := lookupInvite(m); inv != nil {
+			if flags.passReason && st.cancelReason == "" {
+				st.cancelReason = reasonHeaders(m)
+			}
 			return cancelInvite(ctx, st, inv)
 		}
 	}
@@ -260,6 +265,9 @@ func cancelInvite(ctx *engine.Context, st *txState, inv *Transaction) int {
 	tx.mu.Unlock()
 	inv.mu.Lock()
 	inv.cancelReason = st.cancelReason
+	if inv.cancelReason == "" {
+		inv.cancelReason = reasonOriginatorCancel
+	}
 	inv.cancelLocked()
 	inv.mu.Unlock()
 	return 1
@@ -273,7 +281,7 @@ func (tx *Transaction) cancelLocked() {
 	}
 	tx.cancelled = true
 	for _, b := range tx.branches {
-		b.cancelLocked()
+		b.cancelForLocked(tx.cancelReason)
 	}
 	if !tx.pendingLocked() && !tx.inFailureRoute {
 		tx.replyLocked(487, "Request Terminated")

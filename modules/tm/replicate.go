@@ -16,8 +16,11 @@ func parseReplicateFlags(s string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f.(relayFlags).noAuto477 {
+	switch rf := f.(relayFlags); {
+	case rf.noAuto477:
 		return nil, fmt.Errorf("t_replicate: flag no-auto-477 does not apply (a replicated request never answers the UAC)")
+	case rf.passReason:
+		return nil, fmt.Errorf("t_replicate: flag pass-reason-hdr does not apply (a CANCEL is not replicated)")
 	}
 	return f, nil
 }

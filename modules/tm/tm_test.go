@@ -130,7 +130,8 @@ func TestParseRelayFlags(t *testing.T) {
 		{"0x02", true, false},
 		{"0", false, false},
 		{"no-dns-failover, no-auto-477", false, true}, // not honoured: refused, not ignored
-		{"pass-reason-hdr", false, true},
+		{"pass-reason-hdr", false, false},
+		{"pass-reason-hdr,no-auto-477", true, false},
 		{"0x04", false, true},
 		{"bogus", false, true},
 	}
