@@ -86,7 +86,7 @@ func TestUDPToTCPBridge(t *testing.T) {
 	uasDone := make(chan result, 1)
 	go func() {
 		out, err := run(t, 30*time.Second, "sipp", "-sf", scenario, "-t", "t1", "-i", "127.0.0.2", "-p", fmt.Sprint(uasPort),
-			"-m", "1", "-nostdin", "-timeout", "20s", "-timeout_error", "-trace_err")
+			"-m", "1", "-nostdin", "-timeout", "20s", "-timeout_error")
 		uasDone <- result{out, err}
 	}()
 	time.Sleep(200 * time.Millisecond) // let the callee bind
