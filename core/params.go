@@ -44,6 +44,9 @@ type Config struct {
 	// no transaction are dropped instead of forwarded by their Via, and
 	// forward() is refused.
 	DisableStatelessFwd bool
+	// TCPAcceptAliases is tcp_accept_aliases: a request over TCP whose Via
+	// has "alias" makes its connection serve the Via's port (RFC 5923).
+	TCPAcceptAliases bool
 }
 
 // Alias is an alias= line: a name (and port, 0 for any) that is this
@@ -90,6 +93,7 @@ func (cfg *Config) setters() map[string]func(p *ast.GlobalParam) error {
 		"advertised_address":      func(p *ast.GlobalParam) error { return advertisedAddressParam(cfg, p) },
 		"advertised_port":         intParam(&cfg.AdvertisedPort, 1, 65535),
 		"disable_stateless_fwd":   boolParam(&cfg.DisableStatelessFwd),
+		"tcp_accept_aliases":      boolParam(&cfg.TCPAcceptAliases),
 	}
 }
 

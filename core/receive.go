@@ -87,6 +87,9 @@ func (s *Server) request(ctx *engine.Context, l *Loaded) {
 	if via, err := ctx.Msg.Via(); err == nil {
 		received, rport := transport.ReceivedParams(via, ctx.Received.Src)
 		ctx.Msg.SetViaReceived(received, rport)
+		if s.cfg.TCPAcceptAliases {
+			s.acceptAlias(ctx, via)
+		}
 	}
 	for _, mod := range l.Program.Modules {
 		if mod.BeforeScript != nil && mod.BeforeScript(ctx) {

@@ -280,3 +280,16 @@ func (s *Server) AddConnAlias(ctx *engine.Context, port int) error {
 	s.transport.AddConnAlias(conn, netip.AddrPortFrom(ctx.Received.Src.Addr(), uint16(port)))
 	return nil
 }
+
+// acceptAlias is tcp_accept_aliases: a request on a connection whose top
+// Via carries "alias" makes the connection serve the source IP with the
+// Via's port (RFC 5923).
+func (s *Server) acceptAlias(ctx *engine.Context, via *sip.Via) {
+	conn, ok := ctx.Received.Handle.(*transport.Conn)
+	if !ok {
+		return
+	}
+	if addr, ok := transport.ConnAlias(via, ctx.Received.Src, conn.Socket.Proto()); ok {
+		s.transport.AddConnAlias(conn, addr)
+	}
+}

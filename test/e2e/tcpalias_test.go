@@ -19,6 +19,7 @@ syslog_enabled=no
 udp_workers=2
 socket=udp:127.0.0.1:PORT
 socket=tcp:127.0.0.1:PORT
+GLOBALS
 
 loadmodule "proto_udp.so"
 loadmodule "proto_tcp.so"
@@ -35,20 +36,26 @@ route {
 }
 `
 
-// TestForceTCPAlias: after force_tcp_alias, a request the proxy sends to
-// the client's Via port (or the port given) goes over the client's own
-// connection (RFC 5923), where nothing listens on that port; without it
-// the proxy has to connect there and fails.
+// TestForceTCPAlias: after force_tcp_alias, or with tcp_accept_aliases
+// and a Via "alias", a request the proxy sends to the client's Via port
+// (or the port given) goes over the client's own connection (RFC 5923),
+// where nothing listens on that port; without it the proxy has to
+// connect there and fails.
 func TestForceTCPAlias(t *testing.T) {
 	cases := []struct {
 		name, alias string
-		viaPort     bool // the target is the Via's port, else the port given to force_tcp_alias
+		globals     string
+		viaParam    string // after the Via's branch
+		viaPort     bool   // the target is the Via's port, else the port given to force_tcp_alias
 		delivered   bool
 	}{
-		{"the Via's port", "force_tcp_alias();", true, true},
-		{"a given port", "force_tcp_alias(TARGET);", false, true},
-		{"set_via_handling", `set_via_handling("force-tcp-alias");`, true, true},
-		{"no alias", "", true, false},
+		{"the Via's port", "force_tcp_alias();", "", "", true, true},
+		{"a given port", "force_tcp_alias(TARGET);", "", "", false, true},
+		{"set_via_handling", `set_via_handling("force-tcp-alias");`, "", "", true, true},
+		{"no alias", "", "", "", true, false},
+		{"tcp_accept_aliases with a Via alias", "", "tcp_accept_aliases=yes", ";alias", true, true},
+		{"a Via alias without tcp_accept_aliases", "", "", ";alias", true, false},
+		{"tcp_accept_aliases without a Via alias", "", "tcp_accept_aliases=yes", "", true, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -57,7 +64,7 @@ func TestForceTCPAlias(t *testing.T) {
 			if !c.viaPort {
 				target = otherPort
 			}
-			cfg := strings.Replace(aliasCfg, "ALIAS", c.alias, 1)
+			cfg := strings.NewReplacer("ALIAS", c.alias, "GLOBALS", c.globals).Replace(aliasCfg)
 			s := start(t, strings.ReplaceAll(cfg, "TARGET", fmt.Sprint(target)))
 			conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", s.port))
 			if err != nil {
@@ -65,7 +72,7 @@ func TestForceTCPAlias(t *testing.T) {
 			}
 			defer conn.Close()
 			register := strings.ReplaceAll(fmt.Sprintf(`REGISTER sip:127.0.0.1 SIP/2.0
-Via: SIP/2.0/TCP 127.0.0.1:%d;branch=z9hG4bKalias1
+Via: SIP/2.0/TCP 127.0.0.1:%d;branch=z9hG4bKalias1%s
 Max-Forwards: 70
 From: <sip:alice@127.0.0.1>;tag=a1
 To: <sip:alice@127.0.0.1>
@@ -74,7 +81,7 @@ CSeq: 1 REGISTER
 Contact: <sip:alice@127.0.0.1:%d;transport=tcp>
 Content-Length: 0
 
-`, viaPort, viaPort), "\n", "\r\n")
+`, viaPort, c.viaParam, viaPort), "\n", "\r\n")
 			if _, err := conn.Write([]byte(register)); err != nil {
 				t.Fatal(err)
 			}
