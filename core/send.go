@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"switchboard/core/builtin"
 	"switchboard/engine"
 	"switchboard/resolver"
 	"switchboard/sip"
@@ -194,6 +195,15 @@ func (s *Server) sendRequest(ctx *engine.Context, t resolver.Target, branch stri
 func (s *Server) sendSocket(ctx *engine.Context, proto transport.Proto, dst netip.Addr) *transport.Socket {
 	if ctx.Socket != "" {
 		forced := s.transport.SocketByName(ctx.Socket)
+		if forced == nil {
+			// rr's double routing names the socket as its Record-Route
+			// advertised it, which may be an "as" address.
+			if p, host, port, err := builtin.ParseSocketArg(ctx.Socket); err == nil {
+				if pr, err := transport.ParseProto(p); err == nil {
+					forced = s.transport.FindSocket(pr, host, port)
+				}
+			}
+		}
 		if forced != nil && forced.Proto() != proto {
 			forced = s.transport.FindSocket(proto, forced.Local.Addr().String(), int(forced.Local.Port()))
 		}
