@@ -148,9 +148,13 @@ func (s *Server) reply(ctx *engine.Context, l *Loaded) {
 		s.log.Core.Debug("dropped a reply with no destination", "err", err)
 		return
 	}
+	var sock *transport.Socket // onreply_route's force_send_socket, as get_send_socket honours it
+	if ctx.Socket != "" && target.Addr.IsValid() {
+		sock = s.sendSocket(ctx, target.Proto, target.Addr.Addr())
+	}
 	buf := s.buffers.Get().(*[]byte)
 	*buf = m.AppendTo((*buf)[:0])
-	if err := s.sendToTarget(target, nil, *buf); err != nil {
+	if err := s.sendToTarget(target, sock, *buf); err != nil {
 		stats.Core.DropReplies.Inc()
 		s.log.Core.Info("could not forward a reply", "dst", target.String(), "err", err)
 	} else {

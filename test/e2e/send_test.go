@@ -168,3 +168,73 @@ func TestForceRPortReply(t *testing.T) {
 		})
 	}
 }
+
+// TestForceSendSocketOnReply: force_send_socket in onreply_route picks
+// the socket a reply forwarded statelessly leaves from.
+func TestForceSendSocketOnReply(t *testing.T) {
+	cases := []struct {
+		name, onreply string
+		fromSecond    bool
+	}{
+		{"default socket", "", false},
+		{"forced", `force_send_socket("udp:127.0.0.1:SECOND");`, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			callee, err := net.ListenPacket("udp", "127.0.0.2:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer callee.Close()
+			second := freePort(t, "127.0.0.1")
+			cfg := strings.NewReplacer("ROUTING", `forward("udp:CALLEE");`, "GLOBALS", "", "SECONDAS", "").Replace(sendCfg)
+			cfg += "onreply_route {\n" + c.onreply + "\n}\n"
+			cfg = strings.NewReplacer("SECOND", fmt.Sprint(second), "CALLEE", callee.LocalAddr().String()).Replace(cfg)
+			s := start(t, cfg)
+			caller, err := net.ListenPacket("udp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer caller.Close()
+			msg := strings.ReplaceAll(strings.ReplaceAll(sendInvite, "\n", "\r\n"), "CLIENT", caller.LocalAddr().String())
+			if _, err := caller.WriteTo([]byte(msg), &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: s.port}); err != nil {
+				t.Fatal(err)
+			}
+			callee.SetReadDeadline(time.Now().Add(2 * time.Second))
+			buf := make([]byte, 65535)
+			n, proxy, err := callee.ReadFrom(buf)
+			if err != nil {
+				t.Fatalf("the callee got nothing: %v\n%s", err, s.Log())
+			}
+			// 180 Ringing: the request's Vias, a To tag.
+			req := string(buf[:n])
+			head, _, _ := strings.Cut(req, "\r\n\r\n")
+			var reply strings.Builder
+			reply.WriteString("SIP/2.0 180 Ringing\r\n")
+			for _, line := range strings.Split(head, "\r\n")[1:] {
+				switch {
+				case strings.HasPrefix(line, "Via:"), strings.HasPrefix(line, "From:"), strings.HasPrefix(line, "Call-ID:"), strings.HasPrefix(line, "CSeq:"):
+					reply.WriteString(line + "\r\n")
+				case strings.HasPrefix(line, "To:"):
+					reply.WriteString(line + ";tag=b1\r\n")
+				}
+			}
+			reply.WriteString("Content-Length: 0\r\n\r\n")
+			if _, err := callee.WriteTo([]byte(reply.String()), proxy); err != nil {
+				t.Fatal(err)
+			}
+			caller.SetReadDeadline(time.Now().Add(2 * time.Second))
+			n, from, err := caller.ReadFrom(buf)
+			if err != nil || !strings.HasPrefix(string(buf[:n]), "SIP/2.0 180") {
+				t.Fatalf("the caller got %q, %v\n%s", buf[:n], err, s.Log())
+			}
+			want := s.port
+			if c.fromSecond {
+				want = second
+			}
+			if p := from.(*net.UDPAddr).Port; p != want {
+				t.Errorf("the reply came from port %d, want %d", p, want)
+			}
+		})
+	}
+}
