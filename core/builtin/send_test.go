@@ -239,3 +239,35 @@ func TestForceSendSocketCheckPasses(t *testing.T) {
 		})
 	}
 }
+
+// force_send_socket belongs to the Request-URI branch: append_branch
+// copies it with the branch (and without a URI takes it away, as OpenSIPS
+// does), append_msg_branch's "i" flag inherits it.
+func TestForcedSocketGoesWithBranches(t *testing.T) {
+	const forced = "udp:127.0.0.1:5062"
+	cases := []struct {
+		name, cfg  string
+		ruriSocket string   // left on the Request-URI branch
+		branches   []string // the appended branches' sockets
+	}{
+		{"append_branch without URI moves it", `force_send_socket("udp:127.0.0.1:5062"); append_branch();`, "", []string{forced}},
+		{"append_branch with a URI copies it", `force_send_socket("udp:127.0.0.1:5062"); append_branch("sip:b@example.org");`, forced, []string{forced}},
+		{"append_msg_branch inherits it", `force_send_socket("udp:127.0.0.1:5062"); append_msg_branch("sip:b@example.org", , "i");`, forced, []string{forced}},
+		{"append_msg_branch without i does not", `force_send_socket("udp:127.0.0.1:5062"); append_msg_branch("sip:b@example.org");`, forced, []string{""}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := coretest.RunRoute(t, c.cfg, coretest.Invite)
+			if r.Ctx.Socket != c.ruriSocket {
+				t.Errorf("Request-URI branch socket %q, want %q", r.Ctx.Socket, c.ruriSocket)
+			}
+			var got []string
+			for _, b := range r.Ctx.Branches {
+				got = append(got, b.Socket)
+			}
+			if strings.Join(got, ",") != strings.Join(c.branches, ",") {
+				t.Errorf("branch sockets %q, want %q", got, c.branches)
+			}
+		})
+	}
+}
