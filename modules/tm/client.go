@@ -39,6 +39,7 @@ type branch struct {
 	received bool     // some reply came from the network
 	gotFinal bool     // a final reply came from the network
 	ack      []byte   // the ACK for final, kept for its retransmissions
+	ack2xx   *engine.Sent // the ACK tm sent for a 2xx of a replicated INVITE
 
 	cancel         []byte // the CANCEL sent on this branch (§9.1)
 	cancelPending  bool   // CANCEL asked for before any provisional reply

@@ -29,8 +29,8 @@ func parseReplicateFlags(s string) (any, error) {
 // statefully to uri (and to the branches append_branch added), and the
 // replies stop here: the UAC hears nothing of them, as OpenSIPS's
 // t_replicate marks the transaction local. Replies the script sends
-// itself (t_reply, save's) still go to the UAC. As in OpenSIPS, $du is
-// set to uri.
+// itself (t_reply, save's) still go to the UAC. tm ACKs a 2xx to a
+// replicated INVITE itself. As in OpenSIPS, $du is set to uri.
 func tReplicate(ctx *engine.Context, a []engine.Arg) int {
 	uri := a[0].Str
 	if _, err := sip.ParseURI(uri); err != nil {
@@ -42,11 +42,6 @@ func tReplicate(ctx *engine.Context, a []engine.Arg) int {
 		return -1
 	}
 	switch m.Method() {
-	case sip.MethodInvite:
-		// A 2xx to a replicated INVITE would need tm's own ACK, which it
-		// cannot build yet; refusing beats a callee left retransmitting.
-		logger(ctx).Error("not supported: t_replicate of an INVITE")
-		return -1
 	case sip.MethodAck:
 		// No transaction: the ACK goes on statelessly, as t_relay_to
 		// sends it.

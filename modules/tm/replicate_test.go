@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"switchboard/core/coretest"
+	"switchboard/sip"
 )
 
 // TestReplicate: t_replicate sends the request statefully to the given
@@ -33,7 +34,7 @@ func TestReplicate(t *testing.T) {
 			[]string{"sip:127.0.0.9", "sip:carol@127.0.0.8"}, 486, nil},
 		{"the script's own reply goes", `t_replicate("sip:127.0.0.9"); t_reply(202, "Accepted");`, message, 1,
 			[]string{"sip:127.0.0.9"}, 500, []string{"202"}},
-		{"an INVITE is refused", `if (!t_replicate("sip:127.0.0.9")) { exit; } return(1);`, invite, 0, nil, 0, nil},
+		{"an INVITE's 486 stays here", `t_replicate("sip:127.0.0.9");`, invite, 1, []string{"sip:127.0.0.9"}, 486, []string{"100"}},
 		{"a bad URI is refused", `$var(u) = "sip:"; if (!t_replicate("$var(u)")) { exit; } return(1);`, message, 0, nil, 0, nil},
 	}
 	for _, tc := range tests {
@@ -87,6 +88,82 @@ func TestReplicateFlags(t *testing.T) {
 			if !strings.Contains(got, tc.want) {
 				t.Errorf("errors %q, want %q", got, tc.want)
 			}
+		})
+	}
+}
+
+// A 2xx to a replicated INVITE is ACKed by tm, as the UAC of the copy
+// (RFC 3261 §13.2.2.4): to the Contact, along the reversed Record-Route,
+// with the 2xx's To; again for a retransmitted 2xx. Nothing goes to the
+// UAC but the 100 Trying of the transaction.
+func TestReplicateInvite2xx(t *testing.T) {
+	tests := []struct {
+		name      string
+		rr        []string // the 2xx's Record-Route values
+		wantRURI  string
+		wantRoute []string
+		wantDst   string
+	}{
+		{"no route set", nil, "sip:bob@192.0.2.20:5070", nil, "sip:bob@192.0.2.20:5070"},
+		{"loose routers, reversed", []string{"<sip:p2.example.com;lr>", "<sip:p1.example.com;lr>"},
+			"sip:bob@192.0.2.20:5070", []string{"<sip:p1.example.com;lr>", "<sip:p2.example.com;lr>"}, "sip:p1.example.com;lr"},
+		{"a strict first hop takes the Request-URI", []string{"<sip:p2.example.com;lr>", "<sip:p1.example.com>"},
+			"sip:p1.example.com", []string{"<sip:p2.example.com;lr>", "<sip:bob@192.0.2.20:5070>"}, "sip:p1.example.com"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, "route {\nt_replicate(\"sip:127.0.0.9\");\n}\n")
+			h.request(invite)
+			sent := h.forwarded("INVITE")
+			if len(sent) != 1 {
+				t.Fatalf("%d INVITEs", len(sent))
+			}
+			extra := []sip.Field{{Name: "Contact", Value: "<sip:bob@192.0.2.20:5070>"}}
+			for _, rr := range tc.rr {
+				extra = append(extra, sip.Field{Name: "Record-Route", Value: rr})
+			}
+			ok := answer(t, sent[0], 200, extra...)
+			h.reply(ok)
+			h.reply(ok) // retransmitted
+			var acks []coretest.Forward
+			for _, f := range h.rec.Forwards {
+				if strings.HasPrefix(f.Data, "ACK ") {
+					acks = append(acks, f)
+				}
+			}
+			if len(acks) != 2 {
+				t.Fatalf("%d ACKs, want 2 (the 2xx and its retransmission)", len(acks))
+			}
+			ack, err := sip.ParseString(acks[0].Data)
+			if err != nil {
+				t.Fatalf("ACK does not parse: %v\n%s", err, acks[0].Data)
+			}
+			if got := ack.RequestURIString(); got != tc.wantRURI {
+				t.Errorf("ACK Request-URI %s, want %s", got, tc.wantRURI)
+			}
+			routes, _ := ack.Routes()
+			var got []string
+			for _, r := range routes {
+				got = append(got, acks[0].Data[r.Start:r.End])
+			}
+			if !slices.Equal(got, tc.wantRoute) {
+				t.Errorf("ACK Route %q, want %q", got, tc.wantRoute)
+			}
+			if acks[0].Dst != tc.wantDst {
+				t.Errorf("ACK sent to %s, want %s", acks[0].Dst, tc.wantDst)
+			}
+			to, _ := ack.To()
+			cseq, _ := ack.CSeq()
+			if to.Tag() != "uas" || cseq.Method != "ACK" || cseq.Seq != 314159 {
+				t.Errorf("ACK To tag %q, CSeq %v", to.Tag(), cseq)
+			}
+			if acks[1].Data != acks[0].Data {
+				t.Error("the second ACK differs from the first")
+			}
+			if got := h.codes(); !slices.Equal(got, []string{"100"}) {
+				t.Errorf("the UAC got %v, want only the 100", got)
+			}
+			settle(t)
 		})
 	}
 }

@@ -55,6 +55,8 @@ func (tx *Transaction) branchReplyLocked(ctx *engine.Context, b *branch, m *sip.
 		case invite && code >= 300:
 			b.gotFinal = true
 			b.ackLocked(m)
+		case invite && code >= 200 && tx.replicated:
+			b.ack2xxLocked(m) // the copy's UAC is tm: its ACK again
 		case invite && code >= 200:
 			tx.relayLocked2xx(m) // RFC 6026 §8.2: 2xx go on upstream
 		}
@@ -83,6 +85,9 @@ func (tx *Transaction) branchReplyLocked(ctx *engine.Context, b *branch, m *sip.
 		b.code, b.gotFinal = code, true
 		b.completeLocked()
 		if invite {
+			if tx.replicated {
+				b.ack2xxLocked(m)
+			}
 			tx.relayLocked2xx(m)
 			for _, other := range tx.branches { // §16.7 step 10
 				other.cancelLocked()
