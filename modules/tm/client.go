@@ -33,12 +33,12 @@ type branch struct {
 	reliable bool
 
 	state    clientState
-	code     int      // last reply code, 0 before any
-	final    *sip.Msg // the non-2xx final reply received
-	local    bool     // the final code is ours (408 on timeout)
-	received bool     // some reply came from the network
-	gotFinal bool     // a final reply came from the network
-	ack      []byte   // the ACK for final, kept for its retransmissions
+	code     int          // last reply code, 0 before any
+	final    *sip.Msg     // the non-2xx final reply received
+	local    bool         // the final code is ours (408 on timeout)
+	received bool         // some reply came from the network
+	gotFinal bool         // a final reply came from the network
+	ack      []byte       // the ACK for final, kept for its retransmissions
 	ack2xx   *engine.Sent // the ACK tm sent for a 2xx of a replicated INVITE
 
 	cancel         []byte // the CANCEL sent on this branch (§9.1)
