@@ -52,6 +52,13 @@ func Advertised(ctx *engine.Context, sock *transport.Socket) string {
 	return HostPort(host, port)
 }
 
+// The receiving socket or connection in Received.Handle tells
+// $socket_in its "as" address.
+var (
+	_ engine.AdvertisedSocket = (*transport.Socket)(nil)
+	_ engine.AdvertisedSocket = (*transport.Conn)(nil)
+)
+
 // ReceivedAdvertised is the host:port of the socket the message in ctx
 // came in on, as that socket advertises itself (its "as", else the
 // advertised_address parameter): the inbound Record-Route of RFC 5658

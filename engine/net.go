@@ -53,6 +53,15 @@ type Network interface {
 	AddConnAlias(ctx *Context, port int) error
 }
 
+// AdvertisedSocket is what Received.Handle offers when the socket has an
+// "as" address of its own: $socket_in(advertised_ip) and
+// (advertised_port) read it.
+type AdvertisedSocket interface {
+	// AsAddress returns the "as" host and port (the bound port when "as"
+	// gave none); ok is false without "as".
+	AsAddress() (host string, port int, ok bool)
+}
+
 // Sender puts messages on the wire for modules. The core provides it; a
 // test provides one that records.
 type Sender interface {

@@ -122,3 +122,35 @@ func TestSocketSpecMatches(t *testing.T) {
 		})
 	}
 }
+
+// AsAddress is the socket's own "as" only: the global parameters do not
+// count ($socket_in(advertised_ip) is null without "as", as in OpenSIPS).
+func TestAsAddress(t *testing.T) {
+	bound := netip.MustParseAddrPort("127.0.0.1:5060")
+	cases := []struct {
+		name     string
+		spec     SocketSpec
+		global   string
+		wantHost string
+		wantPort int
+		wantOK   bool
+	}{
+		{"none", SocketSpec{Proto: UDP}, "", "", 0, false},
+		{"the global address is not the socket's", SocketSpec{Proto: UDP}, "198.51.100.1", "", 0, false},
+		{"as with port", SocketSpec{Proto: UDP, AdvertisedHost: "203.0.113.1", AdvertisedPort: 5080}, "", "203.0.113.1", 5080, true},
+		{"as without port: the bound one", SocketSpec{Proto: UDP, AdvertisedHost: "sip.example.net"}, "", "sip.example.net", 5060, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := &Socket{Spec: c.spec, Local: bound, globalHost: c.global}
+			host, port, ok := s.AsAddress()
+			if host != c.wantHost || port != c.wantPort || ok != c.wantOK {
+				t.Errorf("AsAddress = %q, %d, %v; want %q, %d, %v", host, port, ok, c.wantHost, c.wantPort, c.wantOK)
+			}
+			conn := &Conn{Socket: s}
+			if h, p, o := conn.AsAddress(); h != host || p != port || o != ok {
+				t.Error("the connection answers differently from its socket")
+			}
+		})
+	}
+}

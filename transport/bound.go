@@ -58,6 +58,17 @@ func (s *Socket) Advertise(host string, port int) (string, int) {
 	return hostPort(host, 0), port
 }
 
+// AsAddress returns the socket's own "as" address: the host, and the
+// port (the bound one when "as" gave none); ok is false without "as"
+// ($socket_in(advertised_ip), (advertised_port)).
+func (s *Socket) AsAddress() (host string, port int, ok bool) {
+	if s.Spec.AdvertisedHost == "" {
+		return "", 0, false
+	}
+	host, port = s.SentBy()
+	return host, port, true
+}
+
 // advertises reports whether the socket writes another address than
 // the one it is bound to.
 func (s *Socket) advertises() bool {
