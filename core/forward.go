@@ -5,6 +5,7 @@ import (
 
 	"switchboard/engine"
 	"switchboard/sip"
+	"switchboard/transport"
 )
 
 // NextHop returns where a request goes when a function names no
@@ -28,13 +29,54 @@ func BuildForward(dst []byte, ctx *engine.Context, out *engine.Outgoing, branch 
 	m := ctx.Msg
 	lumps := m.Lumps.Clone()
 	out.Msg, out.Lumps = m, &lumps
-	sip.InsertTopVia(&lumps, m, viaValue(out, branch))
+	via := viaValue(out, branch)
+	if ctx.Send.LocalRPort {
+		via += ";rport" // add_local_rport (RFC 3581 §3)
+	}
+	sip.InsertTopVia(&lumps, m, via)
 	for _, mod := range ctx.Modules {
 		if mod.BeforeForward != nil {
 			mod.BeforeForward(ctx, out)
 		}
 	}
 	return m.AppendWith(dst, &lumps)
+}
+
+// Advertised is the host:port the element writes into the Via and
+// Record-Route of a request leaving from sock: the socket's "as", else
+// the message's set_advertised_address/port, else the advertised_address
+// and advertised_port parameters, else the bound address (OpenSIPS's
+// order).
+func Advertised(ctx *engine.Context, sock *transport.Socket) string {
+	host, port := sock.Advertise(ctx.Send.AdvertisedHost, ctx.Send.AdvertisedPort)
+	return HostPort(host, port)
+}
+
+// The receiving socket or connection in Received.Handle tells
+// $socket_in its "as" address.
+var (
+	_ engine.AdvertisedSocket = (*transport.Socket)(nil)
+	_ engine.AdvertisedSocket = (*transport.Conn)(nil)
+)
+
+// ReceivedAdvertised is the host:port of the socket the message in ctx
+// came in on, as that socket advertises itself (its "as", else the
+// advertised_address parameter): the inbound Record-Route of RFC 5658
+// double routing. set_advertised_address does not change it, as in
+// OpenSIPS.
+func ReceivedAdvertised(ctx *engine.Context) string {
+	var sock *transport.Socket
+	switch h := ctx.Received.Handle.(type) {
+	case *transport.Socket:
+		sock = h
+	case *transport.Conn:
+		sock = h.Socket
+	}
+	if sock == nil {
+		return HostPort(ctx.Received.Local.Addr().String(), int(ctx.Received.Local.Port()))
+	}
+	host, port := sock.SentBy()
+	return HostPort(host, port)
 }
 
 // viaValue is the element's Via for a request sent from out.

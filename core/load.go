@@ -2,11 +2,15 @@ package core
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+
+	"switchboard/core/builtin"
 
 	"switchboard/script"
 	"switchboard/script/ast"
@@ -69,8 +73,30 @@ func Compile(s *ast.Script, opts LoadOptions) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkStatelessForward(s, &l.Config); err != nil {
+		return nil, err
+	}
+	if err := checkForcedSockets(s, &l.Config); err != nil {
+		return nil, err
+	}
 	l.Program = prog
 	return l, nil
+}
+
+// checkStatelessForward refuses forward() in a script that set
+// disable_stateless_fwd, as OpenSIPS's forward() fixup does.
+func checkStatelessForward(s *ast.Script, cfg *Config) error {
+	if !cfg.DisableStatelessFwd {
+		return nil
+	}
+	var err error
+	ast.Inspect(s, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok && c.Name == "forward" && err == nil {
+			err = fmt.Errorf("%s: forward() is used but disable_stateless_fwd is set", c.Pos)
+		}
+		return err == nil
+	})
+	return err
 }
 
 // preprocess pipes src through a shell command and returns its output.
@@ -99,4 +125,36 @@ func (l *Loaded) InitModules() error {
 		}
 	}
 	return nil
+}
+
+// checkForcedSockets refuses a constant force_send_socket() argument
+// that names none of the script's sockets, as OpenSIPS's fixup does. A
+// script without sockets (a test snippet) is not checked: it cannot run.
+func checkForcedSockets(s *ast.Script, cfg *Config) error {
+	if len(cfg.Sockets) == 0 {
+		return nil
+	}
+	var errs []error
+	ast.Inspect(s, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if !ok || c.Name != "force_send_socket" || len(c.Args) != 1 {
+			return true
+		}
+		lit, ok := c.Args[0].(*ast.StringLit)
+		if !ok || strings.Contains(lit.Value, "$") {
+			return true
+		}
+		proto, host, port, err := builtin.ParseSocketArg(lit.Value)
+		if err != nil {
+			return true // the function's fixup reports it
+		}
+		for _, spec := range cfg.Sockets {
+			if spec.Matches(proto, host, port) {
+				return true
+			}
+		}
+		errs = append(errs, fmt.Errorf("%s: force_send_socket(%q): not a socket this script listens on (socket= lines)", c.Pos, lit.Value))
+		return true
+	})
+	return errors.Join(errs...)
 }

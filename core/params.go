@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,6 +41,18 @@ type Config struct {
 	EventSHMThreshold   int  // event_shm_threshold: E_CORE_SHM_THRESHOLD, percent of the memory limit
 	LogEventEnabled     bool // log_event_enabled: E_CORE_LOG
 	LogEventLevelFilter int  // log_event_level_filter: highest level raised; 0 all
+	// AdvertisedAddress and AdvertisedPort are advertised_address and
+	// advertised_port: what sockets without an "as" of their own write
+	// into Via and Record-Route. Empty and 0: their bound address.
+	AdvertisedAddress string
+	AdvertisedPort    int
+	// DisableStatelessFwd is disable_stateless_fwd: replies that match
+	// no transaction are dropped instead of forwarded by their Via, and
+	// forward() is refused.
+	DisableStatelessFwd bool
+	// TCPAcceptAliases is tcp_accept_aliases: a request over TCP whose Via
+	// has "alias" makes its connection serve the Via's port (RFC 5923).
+	TCPAcceptAliases bool
 }
 
 // Alias is an alias= line: a name (and port, 0 for any) that is this
@@ -91,6 +104,10 @@ func (cfg *Config) setters() map[string]func(p *ast.GlobalParam) error {
 		"event_shm_threshold":    intParam(&cfg.EventSHMThreshold, 0, 100),
 		"log_event_enabled":      boolParam(&cfg.LogEventEnabled),
 		"log_event_level_filter": levelParam(&cfg.LogEventLevelFilter),
+		"advertised_address":     func(p *ast.GlobalParam) error { return advertisedAddressParam(cfg, p) },
+		"advertised_port":        intParam(&cfg.AdvertisedPort, 1, 65535),
+		"disable_stateless_fwd":  boolParam(&cfg.DisableStatelessFwd),
+		"tcp_accept_aliases":     boolParam(&cfg.TCPAcceptAliases),
 	}
 }
 
@@ -228,4 +245,38 @@ func aliasParam(cfg *Config, p *ast.GlobalParam) error {
 	}
 	cfg.Aliases = append(cfg.Aliases, a)
 	return nil
+}
+
+// advertisedAddressParam reads advertised_address: an IP address or a
+// host name, written as it is into Via and Record-Route. IPv6 may come
+// with or without brackets.
+func advertisedAddressParam(cfg *Config, p *ast.GlobalParam) error {
+	w, err := oneWord(p)
+	if err != nil {
+		return err
+	}
+	host := strings.TrimSuffix(strings.TrimPrefix(w, "["), "]")
+	if !validAdvertisedHost(host) {
+		return fmt.Errorf("advertised_address: %q is not an IP address or host name", w)
+	}
+	cfg.AdvertisedAddress = host
+	return nil
+}
+
+// validAdvertisedHost accepts an IP address or a host name: what may be
+// written as a Via sent-by host.
+func validAdvertisedHost(h string) bool {
+	if h == "" {
+		return false
+	}
+	if _, err := netip.ParseAddr(h); err == nil {
+		return !strings.Contains(h, "%")
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

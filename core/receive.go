@@ -94,6 +94,9 @@ func (s *Server) request(ctx *engine.Context, l *Loaded) {
 	if via, err := ctx.Msg.Via(); err == nil {
 		received, rport := transport.ReceivedParams(via, ctx.Received.Src)
 		ctx.Msg.SetViaReceived(received, rport)
+		if s.cfg.TCPAcceptAliases {
+			s.acceptAlias(ctx, via)
+		}
 	}
 	for _, mod := range l.Program.Modules {
 		if mod.BeforeScript != nil && mod.BeforeScript(ctx) {
@@ -124,6 +127,10 @@ func (s *Server) reply(ctx *engine.Context, l *Loaded) {
 			return
 		}
 	}
+	if s.cfg.DisableStatelessFwd {
+		stats.Core.DropReplies.Inc()
+		return
+	}
 	m := ctx.Msg
 	vias, err := m.Vias()
 	if err != nil || len(vias) < 2 {
@@ -148,9 +155,13 @@ func (s *Server) reply(ctx *engine.Context, l *Loaded) {
 		s.log.Core.Debug("dropped a reply with no destination", "err", err)
 		return
 	}
+	var sock *transport.Socket // onreply_route's force_send_socket, as get_send_socket honours it
+	if ctx.Socket != "" && target.Addr.IsValid() {
+		sock = s.sendSocket(ctx, target.Proto, target.Addr.Addr())
+	}
 	buf := s.buffers.Get().(*[]byte)
 	*buf = m.AppendTo((*buf)[:0])
-	if err := s.sendToTarget(target, nil, *buf); err != nil {
+	if err := s.sendToTarget(target, sock, *buf); err != nil {
 		stats.Core.DropReplies.Inc()
 		s.log.Core.Info("could not forward a reply", "dst", target.String(), "err", err)
 	} else {

@@ -1,12 +1,15 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/netip"
 	"strconv"
 	"time"
 
+	"switchboard/core/builtin"
 	"switchboard/engine"
 	"switchboard/resolver"
 	"switchboard/sip"
@@ -37,14 +40,22 @@ func (s *Server) SendReply(ctx *engine.Context, reply []byte) error {
 	}
 	// The Via as the request was received: what RFC 3261 §18.2.1 and
 	// RFC 3581 add to it (received, rport) decides where the reply goes.
+	// force_rport answers the source port as if the Via had rport;
+	// set_via_handling("reply-to-via") answers the Via's sent-by.
 	via := *parsed
-	if ctx.Received.Src.IsValid() {
-		received, rport := transport.ReceivedParams(parsed, ctx.Received.Src)
-		if received != "" {
+	if src := ctx.Received.Src; src.IsValid() {
+		received, rport := transport.ReceivedParams(parsed, src)
+		if received != "" && !ctx.Send.ReplyToVia {
 			via.Received = received
 		}
 		if rport != 0 && via.HasRPort && via.RPort == "" {
 			via.RPort = strconv.Itoa(rport)
+		}
+		if ctx.Send.ForceRPort {
+			via.RPort = strconv.Itoa(int(src.Port()))
+			if !ctx.Send.ReplyToVia {
+				via.Received = src.Addr().Unmap().String()
+			}
 		}
 	}
 	target, err := transport.ResponseDestination(&via, proto)
@@ -159,22 +170,136 @@ func (s *Server) sendRequest(ctx *engine.Context, t resolver.Target, branch stri
 	if err != nil {
 		return nil, err
 	}
-	sock := s.transport.SocketByName(ctx.Socket)
-	if sock == nil {
-		sock = s.transport.PickSocket(proto, t.Addr.Addr())
-	}
+	sock := s.sendSocket(ctx, proto, t.Addr.Addr())
 	if sock == nil {
 		return nil, fmt.Errorf("no %s socket to send to %s from", proto, t.Addr)
 	}
 	if branch == "" {
 		branch = sip.StatelessBranch(ctx.Msg, t.String())
 	}
-	host, port := sock.SentBy()
-	out := &engine.Outgoing{Proto: proto.String(), Local: sock.Local, Advertised: HostPort(host, port), Dst: t.Addr}
+	out := &engine.Outgoing{Proto: proto.String(), Local: sock.Local, Advertised: Advertised(ctx, sock), Dst: t.Addr}
 	*buf = BuildForward((*buf)[:0], ctx, out, branch)
 	d := transport.Destination{Proto: proto, Addr: t.Addr, Socket: sock}
 	if err := s.transport.Send(d, *buf); err != nil {
 		return nil, err
 	}
 	return &engine.Sent{Data: *buf, Proto: proto.String(), Dst: t.Addr, Local: sock.Local, Handle: d}, nil
+}
+
+// sendSocket is the socket a request to dst over proto leaves from: the
+// one force_send_socket (or $socket_out, a branch's socket) forced, else
+// the first of that protocol and family. A forced socket of another
+// protocol gives way to the socket of the right protocol on the same
+// address and port; without one, the forced socket is ignored, as
+// OpenSIPS's get_send_socket does.
+func (s *Server) sendSocket(ctx *engine.Context, proto transport.Proto, dst netip.Addr) *transport.Socket {
+	if ctx.Socket != "" {
+		forced := s.transport.SocketByName(ctx.Socket)
+		if forced == nil {
+			// rr's double routing names the socket as its Record-Route
+			// advertised it, which may be an "as" address.
+			if p, host, port, err := builtin.ParseSocketArg(ctx.Socket); err == nil {
+				if pr, err := transport.ParseProto(p); err == nil {
+					forced = s.transport.FindSocket(pr, host, port)
+				}
+			}
+		}
+		if forced != nil && forced.Proto() != proto {
+			forced = s.transport.FindSocket(proto, forced.Local.Addr().String(), int(forced.Local.Port()))
+		}
+		if forced != nil {
+			return forced
+		}
+		if s.log.Core.Enabled(context.Background(), slog.LevelDebug) {
+			s.log.Core.Debug("forced socket not usable; choosing one", "socket", ctx.Socket, "proto", proto.String())
+		}
+	}
+	return s.transport.PickSocket(proto, dst)
+}
+
+var _ engine.Network = (*Server)(nil)
+
+// FindSocket names the socket force_send_socket asks for, or "".
+func (s *Server) FindSocket(proto, host string, port int) string {
+	p := transport.ProtoAny
+	if proto != "" {
+		var err error
+		if p, err = transport.ParseProto(proto); err != nil {
+			return ""
+		}
+	}
+	if sock := s.transport.FindSocket(p, host, port); sock != nil {
+		return sock.String()
+	}
+	return ""
+}
+
+// SendRaw sends data untouched to dst (send()): resolved as RFC 3263
+// says, from the forced socket when there is one, trying each target in
+// turn.
+func (s *Server) SendRaw(ctx *engine.Context, dst string, data []byte) error {
+	u, err := sip.ParseURI(dst)
+	if err != nil {
+		return fmt.Errorf("send to %q: %w", dst, err)
+	}
+	rctx, cancel := resolveContext()
+	targets, err := s.resolver.Resolve(rctx, &u)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("send to %s: %w", dst, err)
+	}
+	var errs []error
+	for _, t := range targets {
+		proto, err := transport.ParseProto(t.Proto)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		sock := s.sendSocket(ctx, proto, t.Addr.Addr())
+		if err := s.transport.Send(transport.Destination{Proto: proto, Addr: t.Addr, Socket: sock}, data); err != nil {
+			s.resolver.MarkFailed(t, failedTargetPause)
+			errs = append(errs, err)
+			continue
+		}
+		return nil
+	}
+	return fmt.Errorf("send to %s: %w", dst, errors.Join(errs...))
+}
+
+// AddConnAlias is force_tcp_alias: the connection the message in ctx came
+// on also serves its source IP with port (0: its Via's port, or the
+// protocol's default).
+func (s *Server) AddConnAlias(ctx *engine.Context, port int) error {
+	conn, ok := ctx.Received.Handle.(*transport.Conn)
+	if !ok {
+		return nil
+	}
+	if port == 0 {
+		via, err := ctx.Msg.Via()
+		if err != nil {
+			return fmt.Errorf("force_tcp_alias: %w", err)
+		}
+		port = via.Port
+		if port == 0 {
+			port = conn.Socket.Proto().DefaultPort()
+		}
+	}
+	if port < 1 || port > 65535 {
+		return fmt.Errorf("force_tcp_alias: port %d out of range", port)
+	}
+	s.transport.AddConnAlias(conn, netip.AddrPortFrom(ctx.Received.Src.Addr(), uint16(port)))
+	return nil
+}
+
+// acceptAlias is tcp_accept_aliases: a request on a connection whose top
+// Via carries "alias" makes the connection serve the source IP with the
+// Via's port (RFC 5923).
+func (s *Server) acceptAlias(ctx *engine.Context, via *sip.Via) {
+	conn, ok := ctx.Received.Handle.(*transport.Conn)
+	if !ok {
+		return
+	}
+	if addr, ok := transport.ConnAlias(via, ctx.Received.Src, conn.Socket.Proto()); ok {
+		s.transport.AddConnAlias(conn, addr)
+	}
 }

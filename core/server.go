@@ -95,6 +95,8 @@ func newServer(script *Script, opts ServerOptions) (*Server, error) {
 		TCPConnectionLifetime: time.Duration(s.cfg.TCPConnectionLifetime) * time.Second,
 		TCPMaxConnections:     s.cfg.TCPMaxConnections,
 		UDPReaders:            s.cfg.UDPWorkers,
+		AdvertisedHost:        s.cfg.AdvertisedAddress,
+		AdvertisedPort:        s.cfg.AdvertisedPort,
 		Logger:                s.log.Core,
 		OnClose:               tcpClosed,
 	}, s.receive)

@@ -78,6 +78,10 @@ type Context struct {
 
 	// Received says where the message came from.
 	Received Received
+	// Send is how the script asked the element to send: force_rport,
+	// add_local_rport, set_advertised_address... (OpenSIPS's msg_flags and
+	// set_global_address/port). tm keeps it with the transaction.
+	Send SendOptions
 	// Sender sends replies and requests for the modules.
 	Sender Sender
 

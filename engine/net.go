@@ -14,6 +14,54 @@ type Received struct {
 	Handle any
 }
 
+// SendOptions are the per-message sending choices of the script.
+type SendOptions struct {
+	// ForceRPort is force_rport: replies go to the source port as if the
+	// request's Via had rport (RFC 3581), and the Via gets received and
+	// rport.
+	ForceRPort bool
+	// LocalRPort is add_local_rport: the element's own Via asks for
+	// rport.
+	LocalRPort bool
+	// ReplyToVia is set_via_handling("reply-to-via"): replies go to the
+	// Via's sent-by, not to the source address.
+	ReplyToVia bool
+	// AdvertisedHost and AdvertisedPort are set_advertised_address and
+	// set_advertised_port: what the element writes into its Via and
+	// Record-Route instead of the sending socket's address, unless that
+	// socket has an "as" of its own. Empty and 0 mean not set.
+	AdvertisedHost string
+	AdvertisedPort int
+}
+
+// Network is what a Sender offers beyond sending through the script's
+// pipeline: the core functions that name sockets and connections
+// (force_send_socket, send, force_tcp_alias) reach it with a type
+// assertion on Context.Sender.
+type Network interface {
+	// FindSocket returns the name ("udp:127.0.0.1:5060") of the socket
+	// that proto ("" any), host and port (0 any) name, or "" when the
+	// element has no such socket.
+	FindSocket(proto, host string, port int) string
+	// SendRaw sends data as it is to dst, a SIP URI resolved as RFC 3263
+	// says: no Via, no edits (the core's send()).
+	SendRaw(ctx *Context, dst string, data []byte) error
+	// AddConnAlias lets later requests to the source address of the
+	// message in ctx with port reuse its TCP connection (RFC 5923,
+	// force_tcp_alias). A message that did not come over a connection is
+	// not an error: there is nothing to alias.
+	AddConnAlias(ctx *Context, port int) error
+}
+
+// AdvertisedSocket is what Received.Handle offers when the socket has an
+// "as" address of its own: $socket_in(advertised_ip) and
+// (advertised_port) read it.
+type AdvertisedSocket interface {
+	// AsAddress returns the "as" host and port (the bound port when "as"
+	// gave none); ok is false without "as".
+	AsAddress() (host string, port int, ok bool)
+}
+
 // Sender puts messages on the wire for modules. The core provides it; a
 // test provides one that records.
 type Sender interface {

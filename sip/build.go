@@ -25,6 +25,9 @@ type Reply struct {
 	// value when the request carried an empty rport and RPort is set.
 	Received string
 	RPort    int
+	// ForceRPort adds rport=RPort to a Via that has no rport (the
+	// script's force_rport).
+	ForceRPort bool
 
 	Headers     []Field
 	ContentType string
@@ -118,6 +121,12 @@ func appendTopVia(dst []byte, req *Msg, h *Header, via *Via, r *Reply) []byte {
 		dst = append(dst, req.raw[pos:via.End]...)
 		dst = append(dst, ";received="...)
 		dst = append(dst, r.Received...)
+		pos = via.End
+	}
+	if r.ForceRPort && r.RPort != 0 && !via.HasRPort {
+		dst = append(dst, req.raw[pos:via.End]...)
+		dst = append(dst, ";rport="...)
+		dst = strconv.AppendInt(dst, int64(r.RPort), 10)
 		pos = via.End
 	}
 	return appendLine(dst, req.raw[pos:h.End])

@@ -39,6 +39,8 @@ func TestAppendReply(t *testing.T) {
 			firstLine: "SIP/2.0 486 Busy Now", toTag: "t1", topVia: "SIP/2.0/UDP 10.0.0.7:5060;rport;branch=z9hG4bK74bf9"},
 		{name: "received and rport", reply: Reply{Code: 404, ToTag: "t2", Received: "192.0.2.33", RPort: 40001},
 			firstLine: "SIP/2.0 404 Not Found", toTag: "t2", topVia: "SIP/2.0/UDP 10.0.0.7:5060;rport=40001;branch=z9hG4bK74bf9;received=192.0.2.33"},
+		{name: "forced rport on a Via that has one is given its value once", reply: Reply{Code: 404, ToTag: "t3", Received: "192.0.2.33", RPort: 40001, ForceRPort: true},
+			firstLine: "SIP/2.0 404 Not Found", toTag: "t3", topVia: "SIP/2.0/UDP 10.0.0.7:5060;rport=40001;branch=z9hG4bK74bf9;received=192.0.2.33"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -60,6 +62,31 @@ func TestAppendReply(t *testing.T) {
 			equal(t, "compact From kept", m.Headers()[1+boolInt(tc.hasRR)+1].Name, "f")
 			cs, _ := m.CSeq()
 			equal(t, "CSeq", cs, CSeq{2, "INVITE"})
+		})
+	}
+}
+
+// force_rport on a request whose Via has no rport: the reply's Via gets
+// received and rport.
+func TestAppendReplyForcedRPort(t *testing.T) {
+	req := mustParse(t, msg(strings.Replace(inviteThroughProxy, ";rport;", ";", 1)))
+	for _, tc := range []struct {
+		name   string
+		reply  Reply
+		topVia string
+	}{
+		{"not forced", Reply{Code: 404, Received: "192.0.2.33", RPort: 40001}, "SIP/2.0/UDP 10.0.0.7:5060;branch=z9hG4bK74bf9;received=192.0.2.33"},
+		{"forced", Reply{Code: 404, Received: "192.0.2.33", RPort: 40001, ForceRPort: true},
+			"SIP/2.0/UDP 10.0.0.7:5060;branch=z9hG4bK74bf9;received=192.0.2.33;rport=40001"},
+		{"forced, no port known", Reply{Code: 404, ForceRPort: true}, "SIP/2.0/UDP 10.0.0.7:5060;branch=z9hG4bK74bf9"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := AppendReply(nil, req, &tc.reply)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, _ := mustParse(t, string(out)).Header(HdrVia)
+			equal(t, "top Via", h.Value, tc.topVia)
 		})
 	}
 }

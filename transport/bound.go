@@ -4,12 +4,17 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"strings"
 )
 
 // Socket is a bound socket= definition.
 type Socket struct {
 	Spec  SocketSpec
 	Local netip.AddrPort // the address bound, with the kernel's port when Spec.Port was 0
+	// globalHost and globalPort are the advertised_address and
+	// advertised_port core parameters, for a socket without "as".
+	globalHost string
+	globalPort int
 
 	udp []*net.UDPConn // one, or one per reader with reuse_port
 	tcp *net.TCPListener
@@ -24,9 +29,26 @@ func (s *Socket) String() string {
 }
 
 // SentBy is the host and port to put in Via and Record-Route: the "as"
-// address when the definition has one, the bound address otherwise.
-func (s *Socket) SentBy() (host string, port int) {
-	host, port = s.Spec.AdvertisedHost, s.Spec.AdvertisedPort
+// address when the definition has one, else the advertised_address and
+// advertised_port core parameters, else the bound address.
+func (s *Socket) SentBy() (host string, port int) { return s.Advertise("", 0) }
+
+// Advertise is SentBy for a message whose script called
+// set_advertised_address (host) or set_advertised_port (port): as in
+// OpenSIPS, a socket's own "as" wins over them, and they win over the
+// global parameters. An "as" without a port advertises the bound port.
+// Empty and 0 mean "not set".
+func (s *Socket) Advertise(host string, port int) (string, int) {
+	if s.Spec.AdvertisedHost != "" {
+		host, port = s.Spec.AdvertisedHost, s.Spec.AdvertisedPort
+	} else {
+		if host == "" {
+			host = s.globalHost
+		}
+		if port == 0 {
+			port = s.globalPort
+		}
+	}
 	if host == "" {
 		host = s.Local.Addr().String()
 	}
@@ -34,6 +56,23 @@ func (s *Socket) SentBy() (host string, port int) {
 		port = int(s.Local.Port())
 	}
 	return hostPort(host, 0), port
+}
+
+// AsAddress returns the socket's own "as" address: the host, and the
+// port (the bound one when "as" gave none); ok is false without "as"
+// ($socket_in(advertised_ip), (advertised_port)).
+func (s *Socket) AsAddress() (host string, port int, ok bool) {
+	if s.Spec.AdvertisedHost == "" {
+		return "", 0, false
+	}
+	host, port = s.SentBy()
+	return host, port, true
+}
+
+// advertises reports whether the socket writes another address than
+// the one it is bound to.
+func (s *Socket) advertises() bool {
+	return s.Spec.AdvertisedHost != "" || s.Spec.AdvertisedPort != 0 || s.globalHost != "" || s.globalPort != 0
 }
 
 // closeKernel closes the kernel sockets; the readers see net.ErrClosed.
@@ -87,6 +126,33 @@ func (m *Manager) PickSocket(proto Proto, dst netip.Addr) *Socket { return m.pic
 func (m *Manager) SocketByName(name string) *Socket {
 	for _, s := range m.Sockets() {
 		if s.String() == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// FindSocket returns the socket force_send_socket names: proto (ProtoAny:
+// any), an address the socket is bound to or advertises, and port (0:
+// any), as OpenSIPS's find_si matches them. A wildcard socket matches
+// any address of its family.
+func (m *Manager) FindSocket(proto Proto, host string, port int) *Socket {
+	ip, isIP := hostIP(host)
+	for _, s := range m.Sockets() {
+		if proto != ProtoAny && s.Spec.Proto != proto {
+			continue
+		}
+		advHost, advPort := s.SentBy()
+		if port != 0 && port != int(s.Local.Port()) && port != advPort {
+			continue
+		}
+		local := s.Local.Addr()
+		switch {
+		case isIP && (ip == local.Unmap() || local.IsUnspecified() && ip.Is4() == local.Is4()):
+			return s
+		case strings.EqualFold(strings.Trim(advHost, "[]"), strings.Trim(host, "[]")):
+			return s
+		case !isIP && strings.EqualFold(host, s.Spec.Host):
 			return s
 		}
 	}

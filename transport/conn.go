@@ -35,6 +35,9 @@ func (c *Conn) String() string {
 	return fmt.Sprintf("%s conn %d %s", c.Socket, c.ID, c.Remote)
 }
 
+// AsAddress is the "as" address of the connection's socket.
+func (c *Conn) AsAddress() (host string, port int, ok bool) { return c.Socket.AsAddress() }
+
 // Closed reports whether the connection is gone.
 func (c *Conn) Closed() bool { return c.closed.Load() }
 

@@ -37,7 +37,13 @@ type Config struct {
 	TCPSendTimeout        time.Duration // a write that blocks longer closes the connection; default 10s
 	MaxMessageSize        int           // largest stream message; default sip.MaxMessageSize
 	UDPReaders            int           // udp_workers: reader goroutines per UDP socket; default GOMAXPROCS
-	Logger                *slog.Logger
+	// AdvertisedHost and AdvertisedPort are the advertised_address and
+	// advertised_port core parameters: what the sockets without an "as"
+	// of their own write into Via and Record-Route. Empty and 0: the
+	// bound address and port.
+	AdvertisedHost string
+	AdvertisedPort int
+	Logger         *slog.Logger
 	// OnClose, when set, is told of every TCP connection that closes
 	// while the manager runs (not of those Close shuts down): the core
 	// raises E_CORE_TCP_DISCONNECT from it. It runs on the goroutine that
@@ -145,7 +151,7 @@ func (m *Manager) bind(spec SocketSpec) (*Socket, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Socket{Spec: spec}
+	s := &Socket{Spec: spec, globalHost: m.cfg.AdvertisedHost, globalPort: m.cfg.AdvertisedPort}
 	addr := netip.AddrPortFrom(ip, uint16(spec.Port))
 	switch spec.Proto {
 	case UDP:

@@ -58,7 +58,7 @@ func (t *myselfTable) addSockets(sockets []*Socket) {
 				t.add(newSelfEntry(h, port, proto))
 			}
 		}
-		if s.Spec.AdvertisedHost != "" || s.Spec.AdvertisedPort != 0 {
+		if s.advertises() {
 			host, advPort := s.SentBy()
 			t.add(newSelfEntry(host, advPort, proto))
 		}

@@ -260,3 +260,24 @@ func hostPort(host string, port int) string {
 	}
 	return host + ":" + strconv.Itoa(port)
 }
+
+// Matches reports whether the definition is the socket that proto (""
+// any), host and port (0 any) name, as force_send_socket names one: by
+// its address or its advertised one; a wildcard host matches any address.
+// Nothing is resolved: a name matches the same name.
+func (s SocketSpec) Matches(proto, host string, port int) bool {
+	if proto != "" && !strings.EqualFold(proto, s.Proto.String()) {
+		return false
+	}
+	if port != 0 && port != s.Port && port != s.AdvertisedPort {
+		return false
+	}
+	same := func(a, b string) bool {
+		if x, err := netip.ParseAddr(a); err == nil {
+			y, err := netip.ParseAddr(b)
+			return err == nil && x.Unmap() == y.Unmap()
+		}
+		return strings.EqualFold(a, b)
+	}
+	return s.Host == "*" || same(host, s.Host) || (s.AdvertisedHost != "" && same(host, s.AdvertisedHost))
+}

@@ -25,6 +25,17 @@ func ReceivedParams(via *sip.Via, src netip.AddrPort) (received string, rport in
 	return srcIP.String(), 0
 }
 
+// ReplyParams is ReceivedParams for a reply the element builds itself,
+// when the script called force_rport: received and rport are always
+// written then (RFC 3581 as if the request had asked for it).
+func ReplyParams(via *sip.Via, src netip.AddrPort, forceRPort bool) (received string, rport int) {
+	received, rport = ReceivedParams(via, src)
+	if forceRPort {
+		received, rport = src.Addr().Unmap().String(), int(src.Port())
+	}
+	return received, rport
+}
+
 // ConnAlias returns the address a request's top Via with an "alias"
 // parameter (RFC 5923) lets us reach over the connection it came on. Like
 // OpenSIPS it takes the port of sent-by but the source IP, not the sent-by

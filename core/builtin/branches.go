@@ -53,16 +53,17 @@ func qArg(a engine.Arg) (q int, ok bool) {
 	return q, err == nil
 }
 
-// ruriBranch is the Request-URI branch as a Branch. The context keeps no
-// q, path or socket for it, so those stay empty.
+// ruriBranch is the Request-URI branch as a Branch, with its forced send
+// socket (force_send_socket). Its q and path stay empty.
 func ruriBranch(ctx *engine.Context) engine.Branch {
-	return engine.Branch{URI: ctx.Msg.NewRequestURI(), DstURI: ctx.DstURI, Q: -1, Flags: ctx.BranchFlags}
+	return engine.Branch{URI: ctx.Msg.NewRequestURI(), DstURI: ctx.DstURI, Q: -1, Flags: ctx.BranchFlags, Socket: ctx.Socket}
 }
 
 func setRURIBranch(ctx *engine.Context, b engine.Branch) {
 	ctx.Msg.SetRequestURI(b.URI)
 	ctx.DstURI = b.DstURI
 	ctx.BranchFlags = b.Flags
+	ctx.Socket = b.Socket
 }
 
 func appendBranch(ctx *engine.Context, b engine.Branch) int {
@@ -91,7 +92,7 @@ func branchFunctions() []engine.Function {
 			}
 			b := engine.Branch{URI: a[0].Str, Q: q}
 			if f := opt(a, 2); f.Set && strings.Contains(f.Str, "i") {
-				b.DstURI, b.Flags = ctx.DstURI, ctx.BranchFlags
+				b.DstURI, b.Flags, b.Socket = ctx.DstURI, ctx.BranchFlags, ctx.Socket
 			}
 			return appendBranch(ctx, b)
 		}},
@@ -120,8 +121,9 @@ func branchFunctions() []engine.Function {
 
 // appendBranchOld is the 1.x-3.x append_branch([uri], [qvalue]): without
 // a URI the Request-URI branch is copied into a new branch and its
-// destination, q and branch flags are reset; with one, the new branch has
-// that URI and the Request-URI branch's destination and flags.
+// destination, q, branch flags and forced socket are reset; with one, the
+// new branch has that URI and the Request-URI branch's destination, flags
+// and forced socket.
 func appendBranchOld(name string) engine.Function {
 	return engine.Function{Name: name, Args: []engine.ArgSpec{
 		{Kind: engine.ArgStr, Optional: true},
@@ -142,7 +144,7 @@ func appendBranchOld(name string) engine.Function {
 		}
 		rc := appendBranch(ctx, b)
 		if rc > 0 {
-			ctx.DstURI, ctx.BranchFlags = "", 0
+			ctx.DstURI, ctx.BranchFlags, ctx.Socket = "", 0, ""
 		}
 		return rc
 	}}

@@ -15,6 +15,7 @@ func Module() *engine.Module {
 	for _, group := range [][]engine.Function{
 		flagFunctions(), ruriFunctions(), branchFunctions(),
 		miscFunctions(), logFunctions(), cacheFunctions(), eventFunctions(),
+		sendFunctions(),
 	} {
 		fns = append(fns, group...)
 	}
@@ -26,15 +27,11 @@ func Module() *engine.Module {
 }
 
 // Unimplemented lists the core functions of OpenSIPS 3.6 (surface c.4)
-// that need a transport, tm, blacklists or script
-// tracing, which switchboard does not have yet. The checker reports a call
+// that need blacklists, tm's serial forking or script tracing, which
+// switchboard does not have yet. The checker reports a call
 // to one of them as "not supported: <name> (module core)" instead of an
 // unknown function.
 var Unimplemented = []string{
-	// transport: stateless forwarding and per-message send options
-	"send", "force_send_socket", "force_rport", "add_local_rport",
-	"force_tcp_alias", "set_advertised_address", "set_advertised_port",
-	"set_via_handling",
 	// blacklists
 	"use_blacklist", "unuse_blacklist", "check_blacklist_rule",
 	"add_blacklist_rule", "del_blacklist_rule",

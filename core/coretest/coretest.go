@@ -17,6 +17,7 @@ import (
 	"switchboard/engine"
 	"switchboard/script"
 	"switchboard/sip"
+	"switchboard/transport"
 )
 
 // Invite is a plain INVITE for tests that need any request.
@@ -49,11 +50,13 @@ type Result struct {
 type Recorder struct {
 	Replies  []string
 	Forwards []Forward
+	Aliases  []int // force_tcp_alias's ports
 }
 
 // Forward is one message a module sent on.
 type Forward struct {
 	Dst, Data string
+	Socket    string // the socket it left from
 }
 
 // SendReply records a reply.
@@ -66,11 +69,60 @@ func (r *Recorder) SendReply(_ *engine.Context, reply []byte) error {
 // records it and returns it as sent to Destination.
 func (r *Recorder) SendBranch(ctx *engine.Context, dst, branch string) (*engine.Sent, error) {
 	hop := core.NextHop(ctx, dst)
-	out := &engine.Outgoing{Proto: Source.Proto, Local: Source.Local,
-		Advertised: core.HostPort(Source.Local.Addr().String(), int(Source.Local.Port()))}
+	sock := sendSocket(ctx)
+	out := &engine.Outgoing{Proto: sock.Proto().String(), Local: sock.Local, Advertised: core.Advertised(ctx, sock)}
 	data := core.BuildForward(nil, ctx, out, branch)
-	r.Forwards = append(r.Forwards, Forward{Dst: hop, Data: string(data)})
-	return &engine.Sent{Data: data, Proto: Source.Proto, Dst: Destination, Local: Source.Local, URI: hop}, nil
+	r.Forwards = append(r.Forwards, Forward{Dst: hop, Data: string(data), Socket: sock.String()})
+	return &engine.Sent{Data: data, Proto: out.Proto, Dst: Destination, Local: sock.Local, URI: hop}, nil
+}
+
+// Sockets are further sockets the Recorder pretends to listen on besides
+// Source's, for force_send_socket: a second UDP one and a TCP one.
+var Sockets = []*transport.Socket{
+	{Spec: transport.SocketSpec{Proto: transport.UDP, Host: "127.0.0.1", Port: 5062}, Local: netip.MustParseAddrPort("127.0.0.1:5062")},
+	{Spec: transport.SocketSpec{Proto: transport.TCP, Host: "127.0.0.1", Port: 5060}, Local: netip.MustParseAddrPort("127.0.0.1:5060")},
+}
+
+// sourceSocket is Source's socket, as it is now.
+func sourceSocket() *transport.Socket {
+	proto, _ := transport.ParseProto(Source.Proto)
+	return &transport.Socket{Spec: transport.SocketSpec{Proto: proto, Host: Source.Local.Addr().String(),
+		Port: int(Source.Local.Port())}, Local: Source.Local}
+}
+
+// sendSocket is the socket the script forced, else Source's.
+func sendSocket(ctx *engine.Context) *transport.Socket {
+	for _, s := range append([]*transport.Socket{sourceSocket()}, Sockets...) {
+		if s.String() == ctx.Socket {
+			return s
+		}
+	}
+	return sourceSocket()
+}
+
+var _ engine.Network = (*Recorder)(nil)
+
+// FindSocket finds a socket of Sockets by its bound address.
+func (r *Recorder) FindSocket(proto, host string, port int) string {
+	for _, s := range append([]*transport.Socket{sourceSocket()}, Sockets...) {
+		if (proto == "" || proto == s.Proto().String()) && host == s.Local.Addr().String() &&
+			(port == 0 || port == int(s.Local.Port())) {
+			return s.String()
+		}
+	}
+	return ""
+}
+
+// SendRaw records data as sent to dst (send()).
+func (r *Recorder) SendRaw(ctx *engine.Context, dst string, data []byte) error {
+	r.Forwards = append(r.Forwards, Forward{Dst: dst, Data: string(data), Socket: sendSocket(ctx).String()})
+	return nil
+}
+
+// AddConnAlias records the alias force_tcp_alias asked for.
+func (r *Recorder) AddConnAlias(ctx *engine.Context, port int) error {
+	r.Aliases = append(r.Aliases, port)
+	return nil
 }
 
 // SendAgain records data as sent where s went.
@@ -86,10 +138,10 @@ var Destination = netip.MustParseAddrPort("127.0.0.2:5060")
 // Source's socket and records it.
 func (r *Recorder) ForwardRequest(ctx *engine.Context, dst string) error {
 	hop := core.NextHop(ctx, dst)
-	out := &engine.Outgoing{Proto: Source.Proto, Local: Source.Local,
-		Advertised: core.HostPort(Source.Local.Addr().String(), int(Source.Local.Port()))}
+	sock := sendSocket(ctx)
+	out := &engine.Outgoing{Proto: sock.Proto().String(), Local: sock.Local, Advertised: core.Advertised(ctx, sock)}
 	data := core.BuildForward(nil, ctx, out, sip.StatelessBranch(ctx.Msg, hop))
-	r.Forwards = append(r.Forwards, Forward{Dst: hop, Data: string(data)})
+	r.Forwards = append(r.Forwards, Forward{Dst: hop, Data: string(data), Socket: sock.String()})
 	return nil
 }
 

@@ -35,8 +35,7 @@ func insertRecordRoute(ctx *engine.Context, out *engine.Outgoing) {
 		(protoName(out.Proto) != protoName(rcv.Proto) || out.Local != rcv.Local)
 	out.Lumps.InsertAfter(at, st.header(out.Advertised, out.Proto, double))
 	if double {
-		inbound := core.HostPort(rcv.Local.Addr().String(), int(rcv.Local.Port()))
-		out.Lumps.InsertAfter(at, st.header(inbound, rcv.Proto, true))
+		out.Lumps.InsertAfter(at, st.header(core.ReceivedAdvertised(ctx), rcv.Proto, true))
 	}
 }
 

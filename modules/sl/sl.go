@@ -53,7 +53,8 @@ func SendReply(ctx *engine.Context, code int, reason string) int {
 	}
 	r := sip.Reply{Code: code, Reason: reason, ToTag: toTag(m), Headers: ctx.ReplyHeaders}
 	if via, err := m.Via(); err == nil && ctx.Received.Src.IsValid() {
-		r.Received, r.RPort = transport.ReceivedParams(via, ctx.Received.Src)
+		r.Received, r.RPort = transport.ReplyParams(via, ctx.Received.Src, ctx.Send.ForceRPort)
+		r.ForceRPort = ctx.Send.ForceRPort
 	}
 	out, err := sip.AppendReply(nil, m, &r)
 	if err != nil || ctx.Sender == nil {

@@ -33,21 +33,24 @@ type branch struct {
 	reliable bool
 
 	state    clientState
-	code     int      // last reply code, 0 before any
-	final    *sip.Msg // the non-2xx final reply received
-	local    bool     // the final code is ours (408 on timeout)
-	received bool     // some reply came from the network
-	gotFinal bool     // a final reply came from the network
-	ack      []byte   // the ACK for final, kept for its retransmissions
+	code     int          // last reply code, 0 before any
+	final    *sip.Msg     // the non-2xx final reply received
+	local    bool         // the final code is ours (408 on timeout)
+	received bool         // some reply came from the network
+	gotFinal bool         // a final reply came from the network
+	ack      []byte       // the ACK for final, kept for its retransmissions
+	ack2xx   *engine.Sent // the ACK tm sent for a 2xx of a replicated INVITE
 
 	cancel         []byte // the CANCEL sent on this branch (§9.1)
 	cancelPending  bool   // CANCEL asked for before any provisional reply
 	cancelAnswered bool
+	cancelReason   string // the Reason header line the CANCEL carries (RFC 3326), "" none
 
 	onReply engine.Route // t_on_reply set in branch_route
 
 	retransTimer, timeoutTimer, endTimer *timewheel.Timer
 	interval                             time.Duration
+	retransmits                          int // request or CANCEL retransmissions so far, for the statistics
 }
 
 // startedLocked arms the branch's timers after its request left: Timer
@@ -83,6 +86,8 @@ func (b *branch) retransmit() {
 	default:
 		return // a provisional reply stops INVITE retransmissions
 	}
+	count(&Stats.RetransReq[min(b.retransmits, len(Stats.RetransReq)-1)], 1)
+	b.retransmits++
 	b.interval = min(2*b.interval, t2())
 	b.retransTimer = schedule(b.interval, b.retransmit)
 }
@@ -99,7 +104,10 @@ func (b *branch) expire() {
 		return
 	}
 	if tx.method == sip.MethodInvite && b.code >= 100 {
-		b.cancelLocked()
+		count(&Stats.TimeoutFRInv, 1)
+		b.cancelForLocked(reasonNoAnswer)
+	} else {
+		count(&Stats.TimeoutFR, 1)
 	}
 	b.code, b.local = 408, true
 	b.completeLocked()
@@ -159,6 +167,23 @@ func (b *branch) parsedSentLocked() *sip.Msg {
 	return b.sentMsg
 }
 
+// The Reason headers of the CANCELs tm sends (RFC 3326), OpenSIPS's:
+// the UAC cancelled, the branch timed out, another branch answered.
+const (
+	reasonOriginatorCancel = "Reason: SIP;cause=487;text=\"ORIGINATOR_CANCEL\"\r\n"
+	reasonNoAnswer         = "Reason: SIP;cause=480;text=\"NO_ANSWER\"\r\n"
+	reasonCompletedElse    = "Reason: SIP ;cause=200 ;text=\"Call completed elsewhere\"\r\n"
+)
+
+// cancelForLocked is cancelLocked with the Reason header line the CANCEL
+// is to carry.
+func (b *branch) cancelForLocked(reason string) {
+	if b.cancel == nil {
+		b.cancelReason = reason
+	}
+	b.cancelLocked()
+}
+
 // cancelLocked CANCELs a pending INVITE branch (§9.1, §16.10): at once if
 // it had a provisional reply, else as soon as one comes.
 func (b *branch) cancelLocked() {
@@ -179,13 +204,17 @@ func (b *branch) cancelLocked() {
 	if err != nil {
 		return
 	}
-	b.cancel = data
-	if err := tx.sender.SendAgain(b.sent, data); err != nil {
+	reason := b.cancelReason
+	if tx.lastCode == 200 { // a 200 went upstream: RFC 3326 "completed elsewhere"
+		reason = reasonCompletedElse
+	}
+	b.cancel = withHeaders(data, reason+tx.extraHeaders)
+	if err := tx.sender.SendAgain(b.sent, b.cancel); err != nil {
 		tx.log.Info("tm: could not send a CANCEL", "branch", b.index, "err", err)
 	}
 	if !b.reliable {
 		stopTimer(&b.retransTimer)
-		b.interval = t1()
+		b.interval, b.retransmits = t1(), 0
 		b.retransTimer = schedule(b.interval, b.retransmit)
 	}
 }
@@ -202,7 +231,7 @@ func (b *branch) ackLocked(reply *sip.Msg) {
 		if err != nil {
 			return
 		}
-		b.ack = data
+		b.ack = withHeaders(data, b.tx.extraHeaders)
 	}
 	b.tx.sender.SendAgain(b.sent, b.ack)
 }

@@ -11,17 +11,26 @@ import (
 // tReply is t_reply(code, reason): a stateful reply, making the
 // transaction first when needed.
 func tReply(ctx *engine.Context, a []engine.Arg) int {
-	ret, _ := statefulReply(ctx, a[0].Int, a[1].Str, true)
+	ret, _ := statefulReply(ctx, a[0].Int, a[1].Str, "", true)
+	return ret
+}
+
+// tReplyWithBody is t_reply_with_body(code, reason, body): t_reply with a
+// body; its Content-Type comes from append_to_reply, as in OpenSIPS.
+func tReplyWithBody(ctx *engine.Context, a []engine.Arg) int {
+	ret, _ := statefulReply(ctx, a[0].Int, a[1].Str, a[2].Str, true)
 	return ret
 }
 
 // transactionReply is what signaling's send_reply calls: a stateful reply
 // when the request already has a transaction, else ok is false.
 func transactionReply(ctx *engine.Context, code int, reason string) (int, bool) {
-	return statefulReply(ctx, code, reason, false)
+	return statefulReply(ctx, code, reason, "", false)
 }
 
-func statefulReply(ctx *engine.Context, code int, reason string, create bool) (int, bool) {
+// statefulReply answers the request's transaction, creating it when
+// create is set, with the headers append_to_reply added and body.
+func statefulReply(ctx *engine.Context, code int, reason, body string, create bool) (int, bool) {
 	st := peekState(ctx)
 	if st == nil || st.tx == nil {
 		if !create {
@@ -40,7 +49,7 @@ func statefulReply(ctx *engine.Context, code int, reason string, create bool) (i
 			// from the received bytes; nothing to refresh.
 			tx.flags = ctx.Flags
 		}
-		ret = tx.replyLocked(code, reason)
+		ret = tx.replyWithLocked(code, reason, ctx.ReplyHeaders, body)
 	})
 	return ret, true
 }
@@ -218,5 +227,16 @@ func tCancelBranch(ctx *engine.Context, a []engine.Arg) int {
 			}
 		}
 	})
+	return 1
+}
+
+// tFlushFlags is t_flush_flags(): the message flags as the script has
+// them now become the transaction's (after t_newtran, flags set later
+// would otherwise not reach it).
+func tFlushFlags(ctx *engine.Context, _ []engine.Arg) int {
+	st := peekState(ctx)
+	if !st.with(func(tx *Transaction) { tx.flags = ctx.Flags }) {
+		return -1
+	}
 	return 1
 }

@@ -35,6 +35,9 @@ type txState struct {
 	frTimeout, frInvTimeout      time.Duration
 	// callbacks wait here for the transaction (core.TMCallbacks).
 	callbacks []callback
+	// cancelReason is t_add_cancel_reason's header, for a CANCEL's
+	// t_relay.
+	cancelReason string
 }
 
 // stateOf returns the message's txState, making it when needed.
@@ -127,7 +130,7 @@ func ensureTransaction(ctx *engine.Context, st *txState) (*Transaction, int) {
 }
 
 // relayFlags are t_relay's first argument.
-type relayFlags struct{ noAuto477 bool }
+type relayFlags struct{ noAuto477, passReason bool }
 
 // parseRelayFlags reads t_relay's flags: the OpenSIPS 3 names, or the old
 // numeric form (0x02 is no-auto-477).
@@ -144,8 +147,10 @@ func parseRelayFlags(s string) (any, error) {
 		switch name = strings.TrimSpace(name); name {
 		case "no-auto-477":
 			f.noAuto477 = true
+		case "pass-reason-hdr":
+			f.passReason = true
 		case "":
-		case "no-dns-failover", "pass-reason-hdr", "allow-no-cancel":
+		case "no-dns-failover", "allow-no-cancel":
 			// Accepting them unhonoured would be a silent no-op.
 			return nil, fmt.Errorf("not supported: t_relay flag %s", name)
 		default:
@@ -199,6 +204,9 @@ func tRelay(ctx *engine.Context, a []engine.Arg) int {
 		return 1
 	case sip.MethodCancel:
 		if inv := lookupInvite(m); inv != nil {
+			if flags.passReason && st.cancelReason == "" {
+				st.cancelReason = reasonHeaders(m)
+			}
 			return cancelInvite(ctx, st, inv)
 		}
 	}
@@ -208,21 +216,25 @@ func tRelay(ctx *engine.Context, a []engine.Arg) int {
 	}
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
-	// The branches leave with the script's edits made until now.
-	tx.request = cloneRequest(m)
-	tx.flags, tx.modules = ctx.Flags, ctx.Modules
-	// What the script asked of other modules for this request (rr's
-	// record_route) applies to every branch, including those sent from
-	// failure_route.
-	tx.moduleState = ctx.ModuleState()
-	if ctx.AVPs != nil {
-		tx.avps = ctx.AVPs.Clone()
-	}
+	tx.takeRequestLocked(ctx)
 	ret = tx.relayLocked(ctx, proxy)
 	if ret < 0 && !flags.noAuto477 && !st.newtran && !tx.pendingLocked() {
 		tx.replyLocked(477, "Send failed (477/TM)")
 	}
 	return ret
+}
+
+// takeRequestLocked keeps the request in ctx as the branches will leave
+// with it: the script's edits made until now, its flags, send options,
+// AVPs and what it asked of other modules (rr's record_route), which
+// applies to every branch, including those sent from failure_route.
+func (tx *Transaction) takeRequestLocked(ctx *engine.Context) {
+	tx.request = cloneRequest(ctx.Msg)
+	tx.flags, tx.modules, tx.send = ctx.Flags, ctx.Modules, ctx.Send
+	tx.moduleState = ctx.ModuleState()
+	if ctx.AVPs != nil {
+		tx.avps = ctx.AVPs.Clone()
+	}
 }
 
 // tNewtran is t_newtran().
@@ -252,6 +264,10 @@ func cancelInvite(ctx *engine.Context, st *txState, inv *Transaction) int {
 	tx.replyLocked(200, "OK")
 	tx.mu.Unlock()
 	inv.mu.Lock()
+	inv.cancelReason = st.cancelReason
+	if inv.cancelReason == "" {
+		inv.cancelReason = reasonOriginatorCancel
+	}
 	inv.cancelLocked()
 	inv.mu.Unlock()
 	return 1
@@ -265,7 +281,7 @@ func (tx *Transaction) cancelLocked() {
 	}
 	tx.cancelled = true
 	for _, b := range tx.branches {
-		b.cancelLocked()
+		b.cancelForLocked(tx.cancelReason)
 	}
 	if !tx.pendingLocked() && !tx.inFailureRoute {
 		tx.replyLocked(487, "Request Terminated")
@@ -313,8 +329,11 @@ func (tx *Transaction) sendBranchLocked(ctx *engine.Context, t engine.Branch, pr
 		m.SetRequestURI(savedURI)
 	}()
 	m.SetRequestURI(t.URI)
+	if tx.extraHeaders != "" {
+		m.Lumps.InsertAfter(m.HeaderEnd(), tx.extraHeaders)
+	}
 	bctx := tx.context(engine.RequestRoute, m, tx.received)
-	bctx.Flags, bctx.Modules = ctx.Flags, ctx.Modules
+	bctx.Flags, bctx.Modules, bctx.Send = ctx.Flags, ctx.Modules, ctx.Send
 	bctx.SetModuleState(ctx.ModuleState())
 	bctx.DstURI, bctx.Path, bctx.RURIQ, bctx.BranchFlags, bctx.Socket = t.DstURI, t.Path, t.Q, t.Flags, t.Socket
 	b := &branch{tx: tx, index: len(tx.branches), id: sip.NewBranch()}

@@ -55,6 +55,8 @@ func (tx *Transaction) branchReplyLocked(ctx *engine.Context, b *branch, m *sip.
 		case invite && code >= 300:
 			b.gotFinal = true
 			b.ackLocked(m)
+		case invite && code >= 200 && tx.replicated:
+			b.ack2xxLocked(m) // the copy's UAC is tm: its ACK again
 		case invite && code >= 200:
 			tx.relayLocked2xx(m) // RFC 6026 §8.2: 2xx go on upstream
 		}
@@ -83,6 +85,9 @@ func (tx *Transaction) branchReplyLocked(ctx *engine.Context, b *branch, m *sip.
 		b.code, b.gotFinal = code, true
 		b.completeLocked()
 		if invite {
+			if tx.replicated {
+				b.ack2xxLocked(m)
+			}
 			tx.relayLocked2xx(m)
 			for _, other := range tx.branches { // §16.7 step 10
 				other.cancelLocked()
@@ -150,10 +155,10 @@ func (tx *Transaction) relayLocked2xx(m *sip.Msg) {
 		return
 	}
 	data := replyBytes(m, nil)
-	if data == nil {
+	if data == nil || tx.replicated {
 		return
 	}
-	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
+	ctx := tx.replyContext()
 	if err := tx.sender.SendReply(ctx, data); err == nil {
 		count(&Stats.RelayedReplies, 1)
 	}
@@ -162,6 +167,12 @@ func (tx *Transaction) relayLocked2xx(m *sip.Msg) {
 // relayReplyLocked sends a received reply upstream without our Via, with
 // extra headers appended (401/407 aggregation).
 func (tx *Transaction) relayReplyLocked(m *sip.Msg, code int, extra []string) {
+	if tx.replicated {
+		if code >= 200 {
+			tx.sendUpstreamLocked(nil, code, false, m, m.Reason())
+		}
+		return
+	}
 	data := replyBytes(m, extra)
 	if data == nil {
 		return
@@ -248,6 +259,8 @@ func (tx *Transaction) branchFinishedLocked() {
 // 7, RFC 3261 §22.3).
 func (tx *Transaction) sendBestLocked(best *branch) {
 	switch {
+	case tx.replicated: // t_replicate: the outcome stops here
+		tx.sendUpstreamLocked(nil, best.code, best.local, best.final, "")
 	case best.local && tx.cancelled:
 		tx.replyLocked(487, "Request Terminated")
 	case best.local:

@@ -37,9 +37,17 @@ func init() {
 		Functions: []engine.Function{
 			{Name: "t_relay", Routes: requestFailure, Run: tRelay, Args: []engine.ArgSpec{
 				{Kind: engine.ArgStatic, Optional: true, Fixup: parseRelayFlags}, optStr}},
+			{Name: "t_replicate", Routes: requestFailure, Run: tReplicate, Args: []engine.ArgSpec{
+				{Kind: engine.ArgStr}, {Kind: engine.ArgStatic, Optional: true, Fixup: parseReplicateFlags}}},
 			{Name: "t_newtran", Routes: engine.RequestRoute, Run: tNewtran},
 			{Name: "t_reply", Routes: requestFailure, Run: tReply,
 				Args: []engine.ArgSpec{{Kind: engine.ArgInt}, {Kind: engine.ArgStr}}},
+			{Name: "t_reply_with_body", Routes: requestFailure, Run: tReplyWithBody,
+				Args: []engine.ArgSpec{{Kind: engine.ArgInt}, {Kind: engine.ArgStr}, {Kind: engine.ArgStr}}},
+			{Name: "t_add_hdrs", Routes: engine.RequestRoute, Run: tAddHdrs, Args: []engine.ArgSpec{{Kind: engine.ArgStr}}},
+			{Name: "t_add_cancel_reason", Routes: engine.RequestRoute, Run: tAddCancelReason,
+				Args: []engine.ArgSpec{{Kind: engine.ArgStr}}},
+			{Name: "t_flush_flags", Routes: engine.RequestRoute | engine.BranchRoute, Run: tFlushFlags},
 			{Name: "t_check_trans", Routes: engine.RequestRoute | engine.BranchRoute, Run: tCheckTrans},
 			{Name: "t_on_failure", Routes: armRoutes, Run: setRoute(engine.FailureRoute),
 				Args: []engine.ArgSpec{{Kind: engine.ArgRoute, Route: engine.FailureRoute}}},

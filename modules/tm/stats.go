@@ -19,5 +19,12 @@ func statSpecs() []engine.StatSpec {
 	for class := 2; class <= 6; class++ {
 		specs = append(specs, engine.CounterStat(strconv.Itoa(class)+"xx_transactions", &Stats.Final[class]))
 	}
-	return append(specs, engine.GaugeStat("inuse_transactions", Stats.Inuse.Load))
+	specs = append(specs, engine.GaugeStat("inuse_transactions", Stats.Inuse.Load))
+	for i, name := range []string{"retransmission_req_T1_1", "retransmission_req_T1_2", "retransmission_req_T1_3", "retransmission_req_T2"} {
+		specs = append(specs, engine.CounterStat(name, &Stats.RetransReq[i]))
+	}
+	return append(specs,
+		engine.CounterStat("retransmission_rpl_T2", &Stats.RetransRpl),
+		engine.CounterStat("timeout_finalresponse", &Stats.TimeoutFR),
+		engine.CounterStat("timeout_finalresponse_inv", &Stats.TimeoutFRInv))
 }

@@ -68,6 +68,17 @@ type Counters struct {
 	UAC             atomic.Int64    // UAC_transactions
 	Final           [7]atomic.Int64 // Final[2] is 2xx_transactions ... Final[6] 6xx
 	Inuse           atomic.Int64    // inuse_transactions
+
+	// RetransReq counts request (and CANCEL) retransmissions by stage:
+	// [0] the first (after T1), [1] the second, [2] the third, [3] every
+	// later one (the interval capped at T2): retransmission_req_T1_1,
+	// _T1_2, _T1_3 and retransmission_req_T2.
+	RetransReq [4]atomic.Int64
+	RetransRpl atomic.Int64 // retransmission_rpl_T2: final replies resent by Timer G
+	TimeoutFR  atomic.Int64 // timeout_finalresponse: fr_timeout expired
+	// TimeoutFRInv is timeout_finalresponse_inv: fr_inv_timeout expired
+	// on an INVITE branch that had a provisional reply.
+	TimeoutFRInv atomic.Int64
 }
 
 // Stats holds the module's counters.

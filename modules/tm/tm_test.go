@@ -130,7 +130,8 @@ func TestParseRelayFlags(t *testing.T) {
 		{"0x02", true, false},
 		{"0", false, false},
 		{"no-dns-failover, no-auto-477", false, true}, // not honoured: refused, not ignored
-		{"pass-reason-hdr", false, true},
+		{"pass-reason-hdr", false, false},
+		{"pass-reason-hdr,no-auto-477", true, false},
 		{"0x04", false, true},
 		{"bogus", false, true},
 	}
@@ -163,9 +164,14 @@ func TestInviteClientTransaction(t *testing.T) {
 		t.Fatalf("%d INVITEs sent", len(sent))
 	}
 	// 0.5 + 1 + 2 + 4 + 4 = 11.5 s: five retransmissions.
+	before := retransSnapshot()
 	advance(11500 * time.Millisecond)
 	if n := len(h.forwarded("INVITE")); n != 6 {
 		t.Errorf("%d INVITEs after 11.5 s, want 6 (Timer A capped at T2)", n)
+	}
+	// retransmission_req_T1_1, _T1_2, _T1_3 once each, _T2 twice.
+	if got := retransSnapshot().minus(before); got != (retransCounts{req: [4]int64{1, 1, 1, 2}}) {
+		t.Errorf("retransmission statistics %+v", got)
 	}
 	h.reply(answer(t, sent[0], 100))
 	h.reply(answer(t, sent[0], 180))
@@ -216,9 +222,13 @@ func TestServerTransaction(t *testing.T) {
 	if got := h.codes(); !slices.Equal(got, []string{"100", "486", "486"}) {
 		t.Fatalf("retransmission answered with %v", got)
 	}
+	before := retransSnapshot()
 	advance(1500 * time.Millisecond) // Timer G: T1, then 2*T1
 	if n := len(h.rec.Replies); n != 5 {
 		t.Errorf("%d replies after 1.5 s, want 5 (Timer G)", n)
+	}
+	if got := retransSnapshot().minus(before); got != (retransCounts{rpl: 2}) {
+		t.Errorf("retransmission statistics %+v, want retransmission_rpl_T2 2", got)
 	}
 	h.request(withMethod(invite, "ACK"))
 	advance(10 * time.Second)
@@ -238,9 +248,10 @@ func TestTimeouts(t *testing.T) {
 		after    time.Duration
 		cancels  int
 		upstream []string
+		stats    retransCounts // the timeout counters (retransmissions not compared)
 	}{
-		{"Timer B without reply", false, 2 * time.Second, 0, []string{"100", "408"}},
-		{"fr_inv_timeout after ringing", true, 4 * time.Second, 1, []string{"100", "180", "408"}},
+		{"Timer B without reply", false, 2 * time.Second, 0, []string{"100", "408"}, retransCounts{fr: 1}},
+		{"fr_inv_timeout after ringing", true, 4 * time.Second, 1, []string{"100", "180", "408"}, retransCounts{frInv: 1}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -248,6 +259,7 @@ func TestTimeouts(t *testing.T) {
 modparam("tm", "fr_inv_timeout", 4)
 route { t_relay(); }
 `)
+			before := retransSnapshot()
 			h.request(invite)
 			if tc.ring {
 				h.reply(answer(t, h.forwarded("INVITE")[0], 180))
@@ -263,7 +275,34 @@ route { t_relay(); }
 			if n := len(h.forwarded("CANCEL")); n < tc.cancels || (tc.cancels == 0 && n != 0) {
 				t.Errorf("%d CANCELs, want %d", n, tc.cancels)
 			}
+			got := retransSnapshot().minus(before)
+			if got.fr != tc.stats.fr || got.frInv != tc.stats.frInv {
+				t.Errorf("timeout_finalresponse %d, _inv %d; want %d, %d", got.fr, got.frInv, tc.stats.fr, tc.stats.frInv)
+			}
 			settle(t)
 		})
 	}
+}
+
+// retransCounts are the retransmission and timeout statistics.
+type retransCounts struct {
+	req            [4]int64
+	rpl, fr, frInv int64
+}
+
+func retransSnapshot() retransCounts {
+	var c retransCounts
+	for i := range c.req {
+		c.req[i] = Stats.RetransReq[i].Load()
+	}
+	c.rpl, c.fr, c.frInv = Stats.RetransRpl.Load(), Stats.TimeoutFR.Load(), Stats.TimeoutFRInv.Load()
+	return c
+}
+
+func (c retransCounts) minus(o retransCounts) retransCounts {
+	for i := range c.req {
+		c.req[i] -= o.req[i]
+	}
+	c.rpl, c.fr, c.frInv = c.rpl-o.rpl, c.fr-o.fr, c.frInv-o.frInv
+	return c
 }

@@ -47,6 +47,9 @@ type Transaction struct {
 	log         *slog.Logger
 	flags       uint64
 	avps        *engine.AVPs
+	// send is how the script asked the request to be sent and answered
+	// (force_rport, set_advertised_address...), as at t_relay.
+	send engine.SendOptions
 
 	onFailure, onReply, onBranch engine.Route
 	frTimeout, frInvTimeout      time.Duration
@@ -72,7 +75,17 @@ type Transaction struct {
 	// inFailureRoute is set while failure_route runs, so t_relay there
 	// adds branches instead of starting a transaction.
 	inFailureRoute bool
-	destroyed      bool
+	// replicated is set by t_replicate: the replies of the branches are
+	// not relayed to the UAC (OpenSIPS's T_IS_LOCAL_FLAG); replies the
+	// script sends (t_reply) still go.
+	replicated bool
+	// extraHeaders are t_add_hdrs's header lines, added to every request
+	// tm sends for the transaction: branches, CANCELs and ACKs.
+	extraHeaders string
+	// cancelReason is the Reason header line t_add_cancel_reason gave the
+	// CANCEL that cancels this transaction, for the CANCELs tm sends.
+	cancelReason string
+	destroyed    bool
 }
 
 var txIDs atomic.Uint64
@@ -90,6 +103,7 @@ func newTransaction(ctx *engine.Context, key string) *Transaction {
 		modules:      ctx.Modules,
 		log:          ctx.Log,
 		flags:        ctx.Flags,
+		send:         ctx.Send,
 		avps:         engine.NewAVPs(),
 		toTag:        newTag(),
 		frTimeout:    time.Duration(config.frTimeout.Load()) * time.Second,
@@ -136,27 +150,40 @@ func (tx *Transaction) context(route engine.RouteType, m *sip.Msg, received engi
 	ctx.Modules = tx.modules
 	ctx.SetModuleState(tx.moduleState)
 	ctx.Received = received
+	ctx.Send = tx.send
 	return ctx
+}
+
+// replyContext is the Context a reply upstream is sent with: where the
+// request came from and how the script asked it answered.
+func (tx *Transaction) replyContext() *engine.Context {
+	return &engine.Context{Msg: tx.request, Received: tx.received, Send: tx.send}
 }
 
 // sendUpstreamLocked sends a reply to the request's sender and moves the
 // server transaction on (RFC 3261 §17.2.1, §17.2.2, RFC 6026 §7.1).
-// reply is the received reply being relayed, nil for one tm made.
+// reply is the received reply being relayed, nil for one tm made. Nil
+// data sends nothing: the outcome of a t_replicate transaction stops
+// here, and only the state moves on.
 func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool, reply *sip.Msg, reason string) {
 	if tx.state != serverProceeding {
 		return
 	}
-	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
-	if err := tx.sender.SendReply(ctx, data); err != nil {
-		tx.log.Info("tm: could not send a reply", "code", code, "err", err)
-	}
-	if local {
-		count(&Stats.LocalReplies, 1)
-	} else {
-		count(&Stats.RelayedReplies, 1)
+	if data != nil {
+		ctx := tx.replyContext()
+		if err := tx.sender.SendReply(ctx, data); err != nil {
+			tx.log.Info("tm: could not send a reply", "code", code, "err", err)
+		}
+		if local {
+			count(&Stats.LocalReplies, 1)
+		} else {
+			count(&Stats.RelayedReplies, 1)
+		}
 	}
 	tx.lastReply, tx.lastCode, tx.lastLocal = data, code, local
-	tx.runCallbacksLocked(core.TMResponseOut, reply, code, reason)
+	if data != nil {
+		tx.runCallbacksLocked(core.TMResponseOut, reply, code, reason)
+	}
 	if code < 200 {
 		return
 	}
@@ -168,7 +195,7 @@ func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool, rep
 		tx.endTimer = schedule(64*t1(), tx.terminateServer) // RFC 6026 Timer L
 	case tx.method == sip.MethodInvite:
 		tx.state = serverCompleted
-		if !tx.reliable {
+		if !tx.reliable && data != nil {
 			tx.replyInterval = t1()
 			tx.replyTimer = schedule(tx.replyInterval, tx.retransmitReply) // Timer G
 		}
@@ -194,12 +221,19 @@ func (tx *Transaction) endAfterLocked(d time.Duration) {
 // replyLocked sends a reply tm builds itself (t_reply, 100 Trying, 408,
 // 477, 487). It returns 1, or -1 when a final reply was already sent.
 func (tx *Transaction) replyLocked(code int, reason string) int {
+	return tx.replyWithLocked(code, reason, nil, "")
+}
+
+// replyWithLocked is replyLocked with extra headers (append_to_reply's)
+// and a body (t_reply_with_body).
+func (tx *Transaction) replyWithLocked(code int, reason string, headers []sip.Field, body string) int {
 	if tx.state != serverProceeding || code < 100 || code > 699 {
 		return -1
 	}
-	r := sip.Reply{Code: code, Reason: reason, ToTag: tx.toTag}
+	r := sip.Reply{Code: code, Reason: reason, ToTag: tx.toTag, Headers: headers, Body: body}
 	if via, err := tx.request.Via(); err == nil && tx.received.Src.IsValid() {
-		r.Received, r.RPort = transport.ReceivedParams(via, tx.received.Src)
+		r.Received, r.RPort = transport.ReplyParams(via, tx.received.Src, tx.send.ForceRPort)
+		r.ForceRPort = tx.send.ForceRPort
 	}
 	data, err := sip.AppendReply(nil, tx.request, &r)
 	if err != nil {
@@ -222,7 +256,7 @@ func (tx *Transaction) retransmitLocked() {
 	if tx.lastReply == nil || tx.state == serverAccepted || tx.state == serverTerminated {
 		return
 	}
-	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
+	ctx := tx.replyContext()
 	tx.sender.SendReply(ctx, tx.lastReply)
 }
 
@@ -234,8 +268,9 @@ func (tx *Transaction) retransmitReply() {
 	if tx.state != serverCompleted || tx.destroyed {
 		return
 	}
-	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
+	ctx := tx.replyContext()
 	tx.sender.SendReply(ctx, tx.lastReply)
+	count(&Stats.RetransRpl, 1)
 	tx.replyInterval = min(2*tx.replyInterval, t2())
 	tx.replyTimer = schedule(tx.replyInterval, tx.retransmitReply)
 }

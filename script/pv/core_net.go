@@ -44,6 +44,8 @@ const (
 	socketPort
 	socketProto
 	socketAF
+	socketAdvIP
+	socketAdvPort
 )
 
 func parseSocketField(name string) (any, error) {
@@ -58,10 +60,14 @@ func parseSocketField(name string) (any, error) {
 		return socketProto, nil
 	case "af":
 		return socketAF, nil
-	case "advertised_ip", "advertised_port", "tag", "anycast", "forced":
+	case "advertised_ip":
+		return socketAdvIP, nil
+	case "advertised_port":
+		return socketAdvPort, nil
+	case "tag", "anycast", "forced":
 		return nil, fmt.Errorf("not supported: $socket_in(%s)", name)
 	}
-	return nil, fmt.Errorf("unknown $socket_in field %q (want ip, port, proto or af)", name)
+	return nil, fmt.Errorf("unknown $socket_in field %q (want ip, port, proto, af, advertised_ip or advertised_port)", name)
 }
 
 func getSocketIn(ctx *engine.Context, k *engine.PVKey) engine.Value {
@@ -83,6 +89,20 @@ func getSocketIn(ctx *engine.Context, k *engine.PVKey) engine.Value {
 			return engine.Str("INET")
 		}
 		return engine.Str("INET6")
+	case socketAdvIP, socketAdvPort:
+		// The socket's own "as" address; null without one, as in OpenSIPS.
+		a, ok := r.Handle.(engine.AdvertisedSocket)
+		if !ok {
+			return engine.Null
+		}
+		host, port, ok := a.AsAddress()
+		switch {
+		case !ok:
+			return engine.Null
+		case field == socketAdvIP:
+			return engine.Str(host)
+		}
+		return engine.StrInt(strconv.Itoa(port), port)
 	}
 	return strOrNull(r.Socket)
 }

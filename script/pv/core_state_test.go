@@ -69,7 +69,37 @@ func TestNetPVs(t *testing.T) {
 			t.Errorf("%s = %q, want %q", tc.pv, got, tc.want)
 		}
 	}
+	// advertised_ip and advertised_port are the socket's own "as": null
+	// without one.
+	for _, tc := range []struct {
+		handle   any
+		ip, port string
+	}{
+		{nil, "", ""},
+		{asSocket{}, "", ""},
+		{asSocket{"203.0.113.5", 5080, true}, "203.0.113.5", "5080"},
+	} {
+		ctx.Received.Handle = tc.handle
+		for pv, want := range map[string]string{"$socket_in(advertised_ip)": tc.ip, "$socket_in(advertised_port)": tc.port} {
+			s, _, err := p.ParsePV(pv)
+			if err != nil {
+				t.Fatalf("%s: %v", pv, err)
+			}
+			if got := s.Get(ctx); got.String() != want || (want == "") != got.IsNull() {
+				t.Errorf("%s with %v = %v, want %q", pv, tc.handle, got, want)
+			}
+		}
+	}
 	if _, _, err := p.ParsePV("$socket_in(tag)"); err == nil || !strings.HasSuffix(err.Error(), "not supported: $socket_in(tag)") {
 		t.Errorf("$socket_in(tag): %v", err)
 	}
 }
+
+// asSocket is a receiving socket with or without an "as" address.
+type asSocket struct {
+	host string
+	port int
+	ok   bool
+}
+
+func (a asSocket) AsAddress() (string, int, bool) { return a.host, a.port, a.ok }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -38,15 +39,25 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// freePort returns a UDP port free on ip (and, by luck, for TCP too).
+// freePort returns a port free on ip for both UDP and TCP: the servers
+// of the tests listen on both with one port.
 func freePort(t *testing.T, ip string) int {
 	t.Helper()
-	c, err := net.ListenPacket("udp", ip+":0")
-	if err != nil {
-		t.Fatal(err)
+	for range 50 {
+		c, err := net.ListenPacket("udp", ip+":0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := c.LocalAddr().(*net.UDPAddr).Port
+		l, err := net.Listen("tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
+		c.Close()
+		if err == nil {
+			l.Close()
+			return port
+		}
 	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
+	t.Fatalf("no port free for both UDP and TCP on %s", ip)
+	return 0
 }
 
 // server is a running switchboard.
