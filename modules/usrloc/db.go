@@ -38,27 +38,45 @@ func (d *Domain) prepareTable() error {
 	return nil
 }
 
-// load reads every live row of the table into memory.
+// loadPage is how many rows load reads per query. Each page is one
+// query under its own timeout (db.DefaultTimeout), so a table of any
+// size loads (a single query for a million rows outlasts the timeout)
+// and only one page of rows is decoded in memory at a time.
+const loadPage = 5000
+
+// load reads every live row of the table into memory, a page at a time
+// in contact_id order (keyset pagination: each page starts after the
+// last id of the one before, so no row is read twice or skipped).
 func (d *Domain) load() error {
-	ctx, cancel := dbContext()
-	defer cancel()
-	rows, err := d.u.conn.Query(ctx, d.name, nil, nil, "", 0)
-	if err != nil {
-		return fmt.Errorf("usrloc: load %s: %w", d.name, err)
-	}
 	now := d.u.cfg.Now()
-	for _, r := range rows {
-		aor, c := d.fromRow(r)
-		if c.Expired(now) || aor == "" {
-			continue
+	var last int64
+	for first := true; ; first = false {
+		var where []db.Cond
+		if !first {
+			where = []db.Cond{{Col: "contact_id", Op: ">", Val: last}}
 		}
-		s := d.shardOf(aor)
-		s.mu.Lock()
-		cur := s.records[aor]
-		d.store(s, aor, cur, append(slices.Clone(cur), c))
-		s.mu.Unlock()
+		ctx, cancel := dbContext()
+		rows, err := d.u.conn.Query(ctx, d.name, nil, where, "contact_id", loadPage)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("usrloc: load %s: %w", d.name, err)
+		}
+		for _, r := range rows {
+			aor, c := d.fromRow(r)
+			last = c.ID
+			if c.Expired(now) || aor == "" {
+				continue
+			}
+			s := d.shardOf(aor)
+			s.mu.Lock()
+			cur := s.records[aor]
+			d.store(s, aor, cur, append(slices.Clone(cur), c))
+			s.mu.Unlock()
+		}
+		if len(rows) < loadPage {
+			return nil
+		}
 	}
-	return nil
 }
 
 // keyConds selects an AOR's rows: username alone, or username and domain
