@@ -1,6 +1,7 @@
 package usrloc
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,9 +56,7 @@ func (d *Domain) load() error {
 		if !first {
 			where = []db.Cond{{Col: "contact_id", Op: ">", Val: last}}
 		}
-		ctx, cancel := dbContext()
-		rows, err := d.u.conn.Query(ctx, d.name, nil, where, "contact_id", loadPage)
-		cancel()
+		rows, err := d.loadPage(where)
 		if err != nil {
 			return fmt.Errorf("usrloc: load %s: %w", d.name, err)
 		}
@@ -69,13 +68,36 @@ func (d *Domain) load() error {
 			}
 			s := d.shardOf(aor)
 			s.mu.Lock()
-			cur := s.records[aor]
-			d.store(s, aor, cur, append(slices.Clone(cur), c))
+			var cur []Contact
+			if rec, ok := s.records[aor]; ok {
+				cur = unpackRecord(nil, rec, false, now)
+			}
+			d.store(s, aor, append(cur, c))
 			s.mu.Unlock()
 		}
 		if len(rows) < loadPage {
 			return nil
 		}
+	}
+}
+
+// loadAttempts is how often a page that timed out is read again: a
+// page takes milliseconds, but a start-up on a starved machine (or
+// behind a database busy with something else) can stall one query past
+// the timeout, and one slow page must not stop the server from starting.
+const loadAttempts = 3
+
+// loadPage reads one page of the table for load.
+func (d *Domain) loadPage(where []db.Cond) ([]db.Row, error) {
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := dbContext()
+		rows, err := d.u.conn.Query(ctx, d.name, nil, where, "contact_id", loadPage)
+		cancel()
+		if err == nil || attempt == loadAttempts || !errors.Is(err, context.DeadlineExceeded) {
+			return rows, err
+		}
+		d.u.cfg.Log.Warn("loading a page of the location table timed out, reading it again",
+			"table", d.name, "attempt", attempt, "err", err)
 	}
 }
 
@@ -203,7 +225,11 @@ func (d *Domain) flush() error {
 		s.deleted = nil
 		snapshot := make(map[string][]Contact, len(s.dirty))
 		for aor := range s.dirty {
-			snapshot[aor] = slices.Clone(s.records[aor])
+			if rec, ok := s.records[aor]; ok {
+				snapshot[aor] = unpackRecord(nil, rec, false, time.Time{})
+			} else {
+				snapshot[aor] = nil
+			}
 		}
 		clear(s.dirty)
 		s.mu.Unlock()
