@@ -35,6 +35,7 @@ need sipp sip-tester
 need kamailio kamailio
 need taskset util-linux
 need sqlite3 sqlite3
+perl -MDigest::MD5 -e 1 2>/dev/null || { echo "installing perl" >&2; sudo_ apt-get install -y --no-install-recommends perl >&2; }
 # Kamailio's SQLite driver, for register-auth's subscriber table.
 [ -e /usr/lib/x86_64-linux-gnu/kamailio/modules/db_sqlite.so ] || [ -n "$(ls /usr/lib/*/kamailio/modules/db_sqlite.so 2>/dev/null)" ] ||
 	{ echo "installing kamailio-sqlite-modules" >&2; sudo_ apt-get install -y --no-install-recommends kamailio-sqlite-modules >&2; }
