@@ -121,7 +121,8 @@ func (d *Domain) Update(aor string, fn UpdateFunc) ([]Contact, error) {
 	}
 	d.store(s, aor, next)
 	SortContacts(next, d.u.cfg.DescTime)
-	return slices.Clone(next), nil
+	// The table keeps its own packed copy: next is the caller's.
+	return next, nil
 }
 
 // store puts next in memory, packed, and keeps the counters; the caller
