@@ -2,6 +2,7 @@ package usrloc
 
 import (
 	"encoding/binary"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,7 +32,14 @@ func packRecord(aor string, cs []Contact) string {
 		n += 12*binary.MaxVarintLen64 + len(c.URI) + len(c.CallID) + len(c.Received) + len(c.Path) +
 			len(c.Instance) + len(c.RegID) + len(c.Attr) + 2*binary.MaxVarintLen64 + len(c.UserAgent) + len(c.Socket)
 	}
-	b := make([]byte, 0, n)
+	buf := packBuffers.Get().(*[]byte)
+	defer packBuffers.Put(buf)
+	b := slices.Grow((*buf)[:0], n)
+	defer func() {
+		if cap(b) <= maxPooledBuffer {
+			*buf = b[:0]
+		}
+	}()
 	b = appendString(b, aor)
 	b = binary.AppendUvarint(b, uint64(len(cs)))
 	for i := range cs {
@@ -52,9 +60,17 @@ func packRecord(aor string, cs []Contact) string {
 		}
 	}
 	// One copy into a string of exactly the used size: the record is
-	// immutable, and the spare capacity of b is not kept.
+	// immutable, and b (with its spare capacity) goes back to the pool.
 	return string(b)
 }
+
+// packBuffers are the scratch buffers packRecord encodes into, so that a
+// record costs one allocation: its string. A buffer that grew past
+// maxPooledBuffer (an AOR with very many or very long bindings) is not
+// kept.
+var packBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+const maxPooledBuffer = 64 << 10
 
 func appendString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
