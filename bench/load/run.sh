@@ -3,12 +3,15 @@
 # on loopback. See ../README.md ("Load benchmark") for what it measures.
 #
 #   bench/load/run.sh [workload...]     workloads: stateless stateful register
+#                                       register-auth
 #
 # Environment: RATE (calls or registrations/s, default 2000), DUR (seconds
 # per fixed-rate run, default 10), REPS (interleaved repetitions, default 3),
 # LADDER=1 to also search the highest rate with <= 0.1% failed calls
 # (5 s steps from 2000/s, doubling then bisection
-# to 5%), OUT (results directory).
+# to 5%), OUT (results directory), PORT (the server's port, default 5070;
+# sipp's UAC uses PORT-9: another port lets two runs on one machine avoid
+# each other's sockets, though not each other's CPU).
 # Every address used is on 127.0.0.0/8. Needs 2 CPUs: the server is pinned
 # to CPU 0, sipp (UAC and UAS) to CPU 1.
 set -euo pipefail
@@ -22,7 +25,7 @@ LADDER=${LADDER:-0}
 OUT=${OUT:-$HERE/results/$(date +%Y%m%dT%H%M%S)}
 WORKLOADS=${*:-stateless stateful register}
 SERVERS="switchboard kamailio"
-PORT=5070            # the server, on 127.0.0.1
+PORT=${PORT:-5070}   # the server, on 127.0.0.1
 UAS=127.0.0.2:5090   # sipp's UAS
 TCK=$(getconf CLK_TCK)
 
@@ -31,11 +34,53 @@ sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need sipp sip-tester
 need kamailio kamailio
 need taskset util-linux
+need sqlite3 sqlite3
+perl -MDigest::MD5 -e 1 2>/dev/null || { echo "installing perl" >&2; sudo_ apt-get install -y --no-install-recommends perl >&2; }
+# Kamailio's SQLite driver, for register-auth's subscriber table.
+[ -e /usr/lib/x86_64-linux-gnu/kamailio/modules/db_sqlite.so ] || [ -n "$(ls /usr/lib/*/kamailio/modules/db_sqlite.so 2>/dev/null)" ] ||
+	{ echo "installing kamailio-sqlite-modules" >&2; sudo_ apt-get install -y --no-install-recommends kamailio-sqlite-modules >&2; }
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs" >&2; exit 1; }
 
 mkdir -p "$OUT"
 (cd "$ROOT" && go build -o "$OUT/switchboard" ./cmd/switchboard)
 for i in $(seq 0 19999); do echo "user$i"; done | sed '1i SEQUENTIAL' > "$OUT/users.csv"
+for i in $(seq 0 19999); do echo "user$i;[authentication username=user$i password=pw$i]"; done |
+	sed '1i SEQUENTIAL' > "$OUT/users-auth.csv"
+
+# register-auth: the 20,000 users in a subscriber table for each server
+# (HA1 = MD5(user:127.0.0.1:pw<i>)), and the configs with its path.
+provision() {
+	local sb=$OUT/sb-subscriber.db kam=$OUT/kamailio-subscriber.db ha1 want
+	[ -e "$sb" ] && return
+	(cd "$ROOT" && go build -o "$OUT/switchboard-cli" ./cmd/switchboard-cli)
+	"$OUT/switchboard-cli" db create "sqlite://$sb" subscriber >/dev/null
+	# user0 through the admin tool; the rest in bulk with the same HA1.
+	"$OUT/switchboard-cli" user add "sqlite://$sb" user0@127.0.0.1 pw0 >/dev/null
+	ha1=$(sqlite3 "$sb" "SELECT ha1 FROM subscriber WHERE username='user0'")
+	want=$(perl -MDigest::MD5=md5_hex -e 'print md5_hex("user0:127.0.0.1:pw0")')
+	[ "$ha1" = "$want" ] || { echo "switchboard-cli wrote HA1 $ha1, want $want" >&2; exit 1; }
+	perl -MDigest::MD5=md5_hex -e 'print "BEGIN;\n";
+		for my $i (1..19999) { printf "INSERT INTO subscriber (username, domain, ha1) VALUES (%s, %s, %s);\n",
+			"\x27user$i\x27", "\x27127.0.0.1\x27", "\x27" . md5_hex("user$i:127.0.0.1:pw$i") . "\x27" }
+		print "COMMIT;\n"' > "$OUT/subscribers.sql"
+	sqlite3 "$sb" < "$OUT/subscribers.sql"
+	local k=/usr/share/kamailio/db_sqlite
+	cat "$k/standard-create.sql" "$k/auth_db-create.sql" | sqlite3 "$kam"
+	sqlite3 "$kam" "INSERT INTO subscriber (username, domain, ha1) VALUES ('user0', '127.0.0.1', '$want')"
+	sqlite3 "$kam" < "$OUT/subscribers.sql"
+	sed "s|@DB@|$sb|" "$HERE/sb-register-auth.cfg" > "$OUT/sb-register-auth.cfg"
+	sed "s|@DB@|$kam|" "$HERE/kamailio-register-auth.cfg" > "$OUT/kamailio-register-auth.cfg"
+}
+case " $WORKLOADS " in *" register-auth "*) provision ;; esac
+# cfg $1 server prefix (sb, kamailio) $2 workload: the config file.
+# Written to OUT with the port replaced when PORT is not the configs' 5070.
+cfg() {
+	local f=$HERE/$1-$2.cfg
+	[ -e "$OUT/$1-$2.cfg" ] && f=$OUT/$1-$2.cfg
+	[ "$PORT" = 5070 ] && { echo "$f"; return; }
+	sed "s/127.0.0.1:5070\b/127.0.0.1:$PORT/" "$f" > "$OUT/$1-$2-$PORT.cfg"
+	echo "$OUT/$1-$2-$PORT.cfg"
+}
 
 # pids: the server's process and all its descendants (Kamailio forks).
 pids() { local p=$1; echo "$p"; for c in $(pgrep -P "$p" || true); do pids "$c"; done; }
@@ -50,9 +95,9 @@ SERVER=""
 start_server() { # $1 server $2 workload
 	local log=$OUT/$1-$2.log
 	if [ "$1" = switchboard ]; then
-		taskset -c 0 "$OUT/switchboard" -f "$HERE/sb-$2.cfg" -E >>"$log" 2>&1 &
+		taskset -c 0 "$OUT/switchboard" -f "$(cfg sb "$2")" -E >>"$log" 2>&1 &
 	else
-		taskset -c 0 kamailio -f "$HERE/kamailio-$2.cfg" -DD -E -x fm -X fm -m 512 -M 16 \
+		taskset -c 0 kamailio -f "$(cfg kamailio "$2")" -DD -E -x fm -X fm -m 512 -M 16 \
 			-w "$OUT" -P "$OUT/kamailio.pid" >>"$log" 2>&1 &
 	fi
 	SERVER=$!
@@ -80,9 +125,10 @@ uac() {
 	stateless) sc=(-sn uac) ;;
 	stateful)  sc=(-sf "$ROOT/test/e2e/testdata/uac_rr.xml" -s bob -key uas "$UAS") ;;
 	register)  sc=(-sf "$HERE/register.xml" -inf "$OUT/users.csv") ;;
+	register-auth) sc=(-sf "$HERE/register-auth.xml" -inf "$OUT/users-auth.csv") ;;
 	esac
 	rm -f "$4"
-	taskset -c 1 sipp "${sc[@]}" -i 127.0.0.1 -p 5061 -r "$2" -m "$3" -nostdin \
+	taskset -c 1 sipp "${sc[@]}" -i 127.0.0.1 -p $((PORT - 9)) -r "$2" -m "$3" -nostdin \
 		-timeout "${TIMEOUT:-60s}" -trace_stat -stf "$4" -fd 60 "127.0.0.1:$PORT" >/dev/null 2>&1 || true
 }
 # col $1 stat-file $2 column: the last value of a column of sipp's stat CSV.
@@ -92,9 +138,9 @@ col() { awk -F';' -v c="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==c) k=i} END{print $
 fixed() {
 	local st=$OUT/stat-$1-$2-$3.csv before after ok failed mem=0 mempid
 	start_server "$1" "$2"; start_uas "$2"
-	if [ "$2" = register ]; then # one pass over the 20,000 AORs first, unmeasured
-		uac register 5000 20000 "$OUT/warm.csv"
-	fi
+	case $2 in register*) # one pass over the 20,000 AORs first, unmeasured
+		uac "$2" 5000 20000 "$OUT/warm.csv" ;;
+	esac
 	before=$(cpu "$SERVER")
 	( sleep $((DUR * 8 / 10)); pss "$SERVER" > "$OUT/pss" ) & mempid=$!
 	uac "$2" "$RATE" $((RATE * DUR)) "$st"
@@ -127,7 +173,7 @@ ladder() { # $1 server $2 workload
 	local lo=0 hi=0 r=2000 st=$OUT/ladder-$1-$2.csv
 	SNAME=$1
 	start_server "$1" "$2"; start_uas "$2"
-	[ "$2" = register ] && uac register 5000 20000 "$OUT/warm.csv"
+	case $2 in register*) uac "$2" 5000 20000 "$OUT/warm.csv" ;; esac
 	while [ "$hi" = 0 ] && [ "$r" -le 64000 ]; do
 		if step "$2" "$r" "$st"; then lo=$r; r=$((r * 2)); else hi=$r; fi
 	done

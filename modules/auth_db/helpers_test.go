@@ -19,7 +19,7 @@ import (
 // newDB creates an SQLite database with the OpenSIPS 3.6 subscriber and
 // uri tables, and alice@example.com (password "secret", stored in clear
 // too) and bob@example.com (hashes only) written by the CLI's functions.
-func newDB(t *testing.T) (string, db.Conn) {
+func newDB(t testing.TB) (string, db.Conn) {
 	t.Helper()
 	url := "sqlite://" + filepath.Join(t.TempDir(), "x.db")
 	conn, err := db.Open(url)

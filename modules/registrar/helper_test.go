@@ -38,7 +38,7 @@ func (c *clock) Advance(d time.Duration) {
 // env is a loaded registrar script: REGISTERs go to save(), anything
 // else to lookup(), with $var(rc) holding the function's code.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	l     *core.Loaded
 	clock *clock
 }
@@ -61,7 +61,7 @@ route {
 // newEnv compiles the script with modparams, save() and lookup()
 // arguments, and runs the modules' Init, as the server does: each test
 // starts with an empty location table.
-func newEnv(t *testing.T, params, saveArgs, lookupArgs string) *env {
+func newEnv(t testing.TB, params, saveArgs, lookupArgs string) *env {
 	t.Helper()
 	c := &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	usrloc.UseClock(c.Now)

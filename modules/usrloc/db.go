@@ -1,6 +1,7 @@
 package usrloc
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,27 +39,66 @@ func (d *Domain) prepareTable() error {
 	return nil
 }
 
-// load reads every live row of the table into memory.
+// loadPage is how many rows load reads per query. Each page is one
+// query under its own timeout (db.DefaultTimeout), so a table of any
+// size loads (a single query for a million rows outlasts the timeout)
+// and only one page of rows is decoded in memory at a time.
+const loadPage = 5000
+
+// load reads every live row of the table into memory, a page at a time
+// in contact_id order (keyset pagination: each page starts after the
+// last id of the one before, so no row is read twice or skipped).
 func (d *Domain) load() error {
-	ctx, cancel := dbContext()
-	defer cancel()
-	rows, err := d.u.conn.Query(ctx, d.name, nil, nil, "", 0)
-	if err != nil {
-		return fmt.Errorf("usrloc: load %s: %w", d.name, err)
-	}
 	now := d.u.cfg.Now()
-	for _, r := range rows {
-		aor, c := d.fromRow(r)
-		if c.Expired(now) || aor == "" {
-			continue
+	var last int64
+	for first := true; ; first = false {
+		var where []db.Cond
+		if !first {
+			where = []db.Cond{{Col: "contact_id", Op: ">", Val: last}}
 		}
-		s := d.shardOf(aor)
-		s.mu.Lock()
-		cur := s.records[aor]
-		d.store(s, aor, cur, append(slices.Clone(cur), c))
-		s.mu.Unlock()
+		rows, err := d.loadPage(where)
+		if err != nil {
+			return fmt.Errorf("usrloc: load %s: %w", d.name, err)
+		}
+		for _, r := range rows {
+			aor, c := d.fromRow(r)
+			last = c.ID
+			if c.Expired(now) || aor == "" {
+				continue
+			}
+			s := d.shardOf(aor)
+			s.mu.Lock()
+			var cur []Contact
+			if rec, ok := s.records[aor]; ok {
+				cur = unpackRecord(nil, rec, false, now)
+			}
+			d.store(s, aor, append(cur, c))
+			s.mu.Unlock()
+		}
+		if len(rows) < loadPage {
+			return nil
+		}
 	}
-	return nil
+}
+
+// loadAttempts is how often a page that timed out is read again: a
+// page takes milliseconds, but a start-up on a starved machine (or
+// behind a database busy with something else) can stall one query past
+// the timeout, and one slow page must not stop the server from starting.
+const loadAttempts = 3
+
+// loadPage reads one page of the table for load.
+func (d *Domain) loadPage(where []db.Cond) ([]db.Row, error) {
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := dbContext()
+		rows, err := d.u.conn.Query(ctx, d.name, nil, where, "contact_id", loadPage)
+		cancel()
+		if err == nil || attempt == loadAttempts || !errors.Is(err, context.DeadlineExceeded) {
+			return rows, err
+		}
+		d.u.cfg.Log.Warn("loading a page of the location table timed out, reading it again",
+			"table", d.name, "attempt", attempt, "err", err)
+	}
 }
 
 // keyConds selects an AOR's rows: username alone, or username and domain
@@ -185,7 +225,11 @@ func (d *Domain) flush() error {
 		s.deleted = nil
 		snapshot := make(map[string][]Contact, len(s.dirty))
 		for aor := range s.dirty {
-			snapshot[aor] = slices.Clone(s.records[aor])
+			if rec, ok := s.records[aor]; ok {
+				snapshot[aor] = unpackRecord(nil, rec, false, time.Time{})
+			} else {
+				snapshot[aor] = nil
+			}
 		}
 		clear(s.dirty)
 		s.mu.Unlock()

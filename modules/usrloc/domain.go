@@ -26,8 +26,10 @@ type Domain struct {
 }
 
 type shard struct {
-	mu      sync.Mutex
-	records map[string][]Contact // AOR -> live bindings (never empty)
+	mu sync.Mutex
+	// records maps an AOR to its bindings (never none) as a packed
+	// record (pack.go); the key is a slice of the record.
+	records map[string]string
 	// dirty and deleted are what write-back mode still owes the
 	// database: AORs whose bindings changed, and contact_ids removed.
 	dirty   map[string]struct{}
@@ -40,7 +42,7 @@ var ErrNoDomain = errors.New("usrloc: no such domain")
 func newDomain(u *Usrloc, name string) *Domain {
 	d := &Domain{name: name, u: u, seed: maphash.MakeSeed(), shards: make([]shard, u.cfg.Shards)}
 	for i := range d.shards {
-		d.shards[i].records = map[string][]Contact{}
+		d.shards[i].records = map[string]string{}
 		d.shards[i].dirty = map[string]struct{}{}
 	}
 	return d
@@ -73,13 +75,11 @@ func (d *Domain) current(s *shard, aor string, now time.Time) ([]Contact, error)
 	if d.u.cfg.DBMode == DBOnly {
 		return d.queryAOR(aor, now)
 	}
-	var out []Contact
-	for _, c := range s.records[aor] {
-		if !c.Expired(now) {
-			out = append(out, c)
-		}
+	rec, ok := s.records[aor]
+	if !ok {
+		return nil, nil
 	}
-	return out, nil
+	return unpackRecord(nil, rec, true, now), nil
 }
 
 // UpdateFunc gets the live bindings of an AOR (a copy it may change) and
@@ -121,19 +121,25 @@ func (d *Domain) Update(aor string, fn UpdateFunc) ([]Contact, error) {
 		s.dirty[aor] = struct{}{}
 		s.deleted = append(s.deleted, removed...)
 	}
-	d.store(s, aor, old, next)
+	d.store(s, aor, next)
 	raised = d.changeEvents(aor, old, next)
 	SortContacts(next, d.u.cfg.DescTime)
-	return slices.Clone(next), nil
+	// The table keeps its own packed copy: next is the caller's.
+	return next, nil
 }
 
-// store puts next in memory and keeps the counters; the caller holds s.mu.
-func (d *Domain) store(s *shard, aor string, old, next []Contact) {
+// store puts next in memory, packed, and keeps the counters; the caller
+// holds s.mu.
+func (d *Domain) store(s *shard, aor string, next []Contact) {
 	if d.u.cfg.DBMode == DBOnly {
 		return
 	}
-	_, had := s.records[aor]
-	d.contacts.Add(int64(len(next) - len(s.records[aor])))
+	rec, had := s.records[aor]
+	var before int
+	if had {
+		_, before = recordAOR(rec)
+	}
+	d.contacts.Add(int64(len(next) - before))
 	switch {
 	case len(next) == 0:
 		delete(s.records, aor)
@@ -141,7 +147,12 @@ func (d *Domain) store(s *shard, aor string, old, next []Contact) {
 			d.users.Add(-1)
 		}
 	default:
-		s.records[aor] = next
+		rec := packRecord(aor, next)
+		// The key is the record's own copy of the AOR (assigning to an
+		// existing key replaces the key too), so the entry holds no
+		// other string.
+		key, _ := recordAOR(rec)
+		s.records[key] = rec
 		if !had {
 			d.users.Add(1)
 		}
@@ -206,7 +217,8 @@ func (d *Domain) expire(now time.Time) error {
 		s := &d.shards[i]
 		var raised []pendingEvent
 		s.mu.Lock()
-		for aor, cs := range s.records {
+		for aor, rec := range s.records {
+			cs := unpackRecord(nil, rec, false, now)
 			live := slices.DeleteFunc(slices.Clone(cs), func(c Contact) bool { return c.Expired(now) })
 			if len(live) == len(cs) {
 				continue
@@ -221,7 +233,7 @@ func (d *Domain) expire(now time.Time) error {
 			case WriteBack:
 				s.deleted = append(s.deleted, gone...)
 			}
-			d.store(s, aor, cs, live)
+			d.store(s, aor, live)
 			raised = append(raised, d.changeEvents(aor, cs, live)...)
 		}
 		s.mu.Unlock()

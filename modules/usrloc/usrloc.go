@@ -123,9 +123,13 @@ func (u *Usrloc) Domain(name string) (*Domain, error) {
 			return nil, err
 		}
 		if u.cfg.DBMode != DBOnly {
+			start := time.Now()
 			if err := d.load(); err != nil {
 				return nil, err
 			}
+			st := d.Stats()
+			u.cfg.Log.Info("loaded the location table", "table", name, "aors", st.Users,
+				"contacts", st.Contacts, "took", time.Since(start).Round(time.Millisecond))
 		}
 	}
 	u.domains[name] = d
