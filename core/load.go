@@ -22,6 +22,10 @@ type LoadOptions struct {
 	// before parsing (opensips -p "m4 -DENABLE_TCP"); included files are
 	// read as they are, as OpenSIPS does.
 	Preprocessor string
+	// Params are global parameter lines ("socket=udp:127.0.0.1:5060")
+	// read after the script's own, as if appended to it: the command
+	// line's -l, -n, -N and -A. An error in one names "command line".
+	Params []string
 	// Logger receives the script's runtime errors.
 	Logger *slog.Logger
 	// reload compiles without setting modparams again.
@@ -58,7 +62,30 @@ func Load(path string, opts LoadOptions) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := appendParams(s, opts.Params); err != nil {
+		return nil, err
+	}
 	return Compile(s, opts)
+}
+
+// appendParams parses lines as global parameters and adds them after the
+// script's, so that they win where a parameter has one value.
+func appendParams(s *ast.Script, lines []string) error {
+	if len(lines) == 0 {
+		return nil
+	}
+	extra, err := script.Parse("command line", []byte(strings.Join(lines, "\n")+"\n"))
+	if err != nil {
+		return err
+	}
+	for _, d := range extra.Items {
+		p, ok := d.(*ast.GlobalParam)
+		if !ok {
+			return fmt.Errorf("command line: only global parameters can be given, not %T", d)
+		}
+		s.Add(p)
+	}
+	return nil
 }
 
 // Compile checks and compiles a parsed script.

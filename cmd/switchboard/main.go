@@ -2,12 +2,14 @@
 //
 //	switchboard [-f opensips.cfg] [-p "m4 -DX"] [-E]   run (no -f: the embedded default script)
 //	switchboard -c -f opensips.cfg [-p m4]            check a script, print every error
-//	switchboard -dump FILE                            parse a SIP message file and print its structure
+//	switchboard --dump FILE                           parse a SIP message file and print its structure
+//
+// The flags are OpenSIPS's (options.go; -h lists them), so that a service
+// unit written for opensips starts switchboard unchanged.
 package main
 
 import (
 	_ "embed"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -16,6 +18,7 @@ import (
 
 	"switchboard/core"
 	_ "switchboard/modules/all" // the compiled-in modules register themselves
+	"switchboard/script/pv"
 )
 
 //go:embed default.cfg
@@ -25,23 +28,22 @@ var defaultScript []byte
 var version = "dev"
 
 func main() {
-	dump := flag.String("dump", "", "parse a SIP message `file` (one datagram) and print its structure")
-	check := flag.Bool("c", false, "check the script and exit: 0 when it is valid, else every error is printed")
-	cfgFile := flag.String("f", "", "the routing script `file` (opensips.cfg); none: the embedded default")
-	preproc := flag.String("p", "", "pipe the script through this preprocessor `command` first (e.g. m4)")
-	stderr := flag.Bool("E", false, "log to stderr, whatever the script says")
-	flag.Bool("F", true, "stay in the foreground (always: run it under a service manager)")
-	showVersion := flag.Bool("V", false, "print the version and exit")
-	flag.Parse()
+	opts, err := parseOptions(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "switchboard:", err)
+		os.Exit(2)
+	}
 	switch {
-	case *showVersion:
+	case opts.help:
+		fmt.Print(usage)
+	case opts.version:
 		fmt.Println("switchboard", version)
-	case *dump != "":
-		os.Exit(dumpFile(*dump))
-	case *check:
-		os.Exit(checkScript(*cfgFile, *preproc))
+	case opts.dump != "":
+		os.Exit(dumpFile(opts.dump))
+	case opts.check:
+		os.Exit(checkScript(opts))
 	default:
-		os.Exit(run(*cfgFile, *preproc, *stderr))
+		os.Exit(run(opts))
 	}
 }
 
@@ -76,15 +78,20 @@ func scriptPath(path string) (string, func(), error) {
 	return p, func() { os.RemoveAll(dir) }, nil
 }
 
+// loadOptions are how the command line asks the core to read the script.
+func (o *options) loadOptions() core.LoadOptions {
+	return core.LoadOptions{Preprocessor: o.preprocessor, Params: o.params()}
+}
+
 // checkScript is -c: load and compile the script, print every error.
-func checkScript(path, preprocessor string) int {
-	path, cleanup, err := scriptPath(path)
+func checkScript(opts *options) int {
+	path, cleanup, err := scriptPath(opts.cfgFile)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "switchboard:", err)
 		return 1
 	}
 	defer cleanup()
-	if _, err := core.Load(path, core.LoadOptions{Preprocessor: preprocessor}); err != nil {
+	if _, err := core.Load(path, opts.loadOptions()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -94,23 +101,42 @@ func checkScript(path, preprocessor string) int {
 
 // run starts the server and serves until SIGTERM or SIGINT. SIGHUP is
 // ignored, as OpenSIPS does; reload the script through the MI.
-func run(path, preprocessor string, stderr bool) int {
-	path, cleanup, err := scriptPath(path)
+func run(o *options) int {
+	if o.workDir != "" {
+		if err := os.Chdir(o.workDir); err != nil {
+			fmt.Fprintln(os.Stderr, "switchboard: -w:", err)
+			return 1
+		}
+	}
+	path, cleanup, err := scriptPath(o.cfgFile)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "switchboard:", err)
 		return 1
 	}
 	defer cleanup()
-	opts := core.ServerOptions{Load: core.LoadOptions{Preprocessor: preprocessor}}
-	if stderr {
+	pv.SetArgv(o.argv)
+	opts := core.ServerOptions{Load: o.loadOptions()}
+	if o.stderr || o.debugMode || o.debug > 0 {
+		// The command line changes where and how much is logged: open
+		// the loggers from the script's settings with those changes.
 		l, err := core.Load(path, opts.Load)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
 		cfg := l.Config
-		cfg.StderrEnabled, cfg.SyslogEnabled = true, false
-		logs, _ := core.OpenLoggers(cfg, os.Stderr, nil)
+		if o.stderr || o.debugMode {
+			cfg.StderrEnabled, cfg.SyslogEnabled = true, false
+		}
+		if o.debugMode {
+			cfg.LogLevel = 4
+		}
+		cfg.LogLevel = min(cfg.LogLevel+o.debug, 4)
+		logs, err := core.OpenLoggers(cfg, os.Stderr, nil)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "switchboard:", err)
+			return 1
+		}
 		opts.Loggers = logs
 	}
 	srv, err := core.NewServer(path, opts)
@@ -126,6 +152,15 @@ func run(path, preprocessor string, stderr bool) int {
 		fmt.Fprintln(os.Stderr, "switchboard:", err)
 		return 1
 	}
+	for _, n := range o.notes {
+		srv.Logger().Warn(n)
+	}
+	if err := writeIDFiles(o); err != nil {
+		srv.Logger().Error("writing the pid file", "err", err)
+		srv.Stop()
+		return 1
+	}
+	defer removeIDFiles(o)
 	for sig := range signals {
 		if sig == syscall.SIGHUP {
 			continue
@@ -138,4 +173,29 @@ func run(path, preprocessor string, stderr bool) int {
 		return 1
 	}
 	return 0
+}
+
+// writeIDFiles writes -P's pid file and -G's process group file.
+func writeIDFiles(o *options) error {
+	for _, f := range []struct {
+		path string
+		id   int
+	}{{o.pidFile, os.Getpid()}, {o.pgidFile, syscall.Getpgrp()}} {
+		if f.path == "" {
+			continue
+		}
+		if err := os.WriteFile(f.path, []byte(fmt.Sprintf("%d\n", f.id)), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// removeIDFiles removes them again on a clean stop.
+func removeIDFiles(o *options) {
+	for _, p := range []string{o.pidFile, o.pgidFile} {
+		if p != "" {
+			os.Remove(p)
+		}
+	}
 }
