@@ -120,7 +120,8 @@ func TestWatchMemory(t *testing.T) {
 func TestLogEvents(t *testing.T) {
 	rec := subscribeRecorder(t, "E_CORE_LOG")
 	h := slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelDebug})
-	logs := (&Loggers{Core: slog.New(h), Script: slog.New(h)}).withLogEvents(1) // up to L_WARN
+	logs := (&Loggers{Core: slog.New(h), Script: slog.New(h),
+		consumers: []*logConsumer{newLogConsumer("event", nil, false, 1)}}).withLogEvents() // up to L_WARN
 	logs.Core.Error("disk full")
 	logs.Core.With("module", "tm").Warn("slow branch")
 	logs.Core.Info("too chatty")

@@ -11,16 +11,30 @@ import (
 )
 
 // withLogEvents returns loggers that also raise E_CORE_LOG for every
-// record they log (log_event_enabled), at OpenSIPS levels up to filter
-// (log_event_level_filter; 0 is every level). log_level and xlog_level
-// still decide what is logged at all, as OpenSIPS's consumers see only
-// what passes log_level.
-func (l *Loggers) withLogEvents(filter int) *Loggers {
-	out := *l
-	out.Core = slog.New(&logEventHandler{next: l.Core.Handler(), filter: filter})
-	out.Script = slog.New(&logEventHandler{next: l.Script.Handler(), filter: filter, script: true})
+// record they log while the "event" consumer is unmuted
+// (log_event_enabled, or log_mute_state over the MI), at OpenSIPS levels
+// up to its filter (log_event_level_filter; 0 is every level). log_level
+// and xlog_level still decide what is logged at all, as OpenSIPS's
+// consumers see only what passes log_level.
+func (l *Loggers) withLogEvents() *Loggers {
+	c, err := l.consumer("event")
+	if err != nil {
+		return l
+	}
+	out := l.clone()
+	out.Core = slog.New(&logEventHandler{next: l.Core.Handler(), consumer: c})
+	out.Script = slog.New(&logEventHandler{next: l.Script.Handler(), consumer: c, script: true})
 	out.quiet = l.Script
-	return &out
+	return out
+}
+
+// clone copies l: the copy shares the levels and the consumers.
+func (l *Loggers) clone() *Loggers {
+	out := &Loggers{Core: l.Core, Script: l.Script, close: l.close, quiet: l.quiet,
+		coreLevel: l.coreLevel, scriptLevel: l.scriptLevel, consumers: l.consumers}
+	out.logLevel.Store(l.logLevel.Load())
+	out.xlogLevel.Store(l.xlogLevel.Load())
+	return out
 }
 
 // quietScript is the script logger that raises no E_CORE_LOG, for
@@ -38,10 +52,10 @@ func (l *Loggers) quietScript() *slog.Logger {
 var logEventsInFlight atomic.Int32
 
 type logEventHandler struct {
-	next   slog.Handler
-	filter int
-	script bool   // xlog output: no module or function, as OpenSIPS gives
-	module string // from a With("module", ...) logger
+	next     slog.Handler
+	consumer *logConsumer // "event"
+	script   bool         // xlog output: no module or function, as OpenSIPS gives
+	module   string       // from a With("module", ...) logger
 }
 
 func (h *logEventHandler) Enabled(ctx context.Context, level slog.Level) bool {
@@ -50,13 +64,10 @@ func (h *logEventHandler) Enabled(ctx context.Context, level slog.Level) bool {
 
 func (h *logEventHandler) Handle(ctx context.Context, r slog.Record) error {
 	err := h.next.Handle(ctx, r)
-	if !evLog.Active() || logEventsInFlight.Load() > 0 {
+	if !evLog.Active() || logEventsInFlight.Load() > 0 || !h.consumer.passes(r.Level) {
 		return err
 	}
 	level := openSIPSLevel(r.Level)
-	if h.filter != 0 && level > h.filter {
-		return err
-	}
 	module := h.module
 	r.Attrs(func(a slog.Attr) bool {
 		if a.Key == "module" {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"log/syslog"
 	"os"
+	"sync/atomic"
 )
 
 // Loggers are the process's loggers as the core parameters set them up.
@@ -18,6 +19,13 @@ type Loggers struct {
 	// quiet is Script without E_CORE_LOG (log_event_enabled), for what
 	// event_routes log.
 	quiet *slog.Logger
+	// coreLevel and scriptLevel are log_level and xlog_level, changed at
+	// run time by the MI; logLevel and xlogLevel are their OpenSIPS
+	// values.
+	coreLevel, scriptLevel *slog.LevelVar
+	logLevel, xlogLevel    atomic.Int32
+	// consumers are stderror, syslog and event, in that order.
+	consumers []*logConsumer
 }
 
 // Close releases the syslog connection, if any.
@@ -39,25 +47,32 @@ func OpenLoggers(cfg Config, stderr io.Writer, syslogDial func(syslog.Priority, 
 	if syslogDial == nil {
 		syslogDial = func(p syslog.Priority, tag string) (io.WriteCloser, error) { return syslog.New(p, tag) }
 	}
-	var sinks []io.Writer
-	l := &Loggers{}
-	if cfg.StderrEnabled {
-		sinks = append(sinks, stderr)
+	l := &Loggers{coreLevel: new(slog.LevelVar), scriptLevel: new(slog.LevelVar)}
+	l.coreLevel.Set(SlogLevel(cfg.LogLevel))
+	l.scriptLevel.Set(SlogLevel(cfg.XLogLevel))
+	l.logLevel.Store(int32(cfg.LogLevel))
+	l.xlogLevel.Store(int32(cfg.XLogLevel))
+	// Every record goes to the sinks at debug level: the loggers' levels
+	// and the consumers' filters decide before.
+	text := func(w io.Writer) slog.Handler {
+		return slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})
 	}
+	l.consumers = append(l.consumers, newLogConsumer("stderror", text(stderr), !cfg.StderrEnabled, cfg.StderrLevelFilter))
 	if cfg.SyslogEnabled {
 		w, err := syslogDial(facility(cfg.SyslogFacility)|syslog.LOG_INFO, cfg.SyslogName)
 		if err != nil {
 			return nil, fmt.Errorf("syslog: %w (set stderror_enabled=yes and syslog_enabled=no to log to stderr)", err)
 		}
-		sinks = append(sinks, w)
+		l.consumers = append(l.consumers, newLogConsumer("syslog", text(w), false, cfg.SyslogLevelFilter))
 		l.close = w.Close
+	} else {
+		// No connection to the syslog daemon was opened: the consumer
+		// stays muted and cannot be unmuted (see logMuteState).
+		l.consumers = append(l.consumers, newLogConsumer("syslog", text(io.Discard), true, cfg.SyslogLevelFilter))
 	}
-	out := io.Discard
-	if len(sinks) > 0 {
-		out = io.MultiWriter(sinks...)
-	}
-	l.Core = slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: SlogLevel(cfg.LogLevel)}))
-	l.Script = slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: SlogLevel(cfg.XLogLevel)}))
+	l.consumers = append(l.consumers, newLogConsumer("event", nil, !cfg.LogEventEnabled, cfg.LogEventLevelFilter))
+	l.Core = slog.New(newFanout(l.coreLevel, l.consumers))
+	l.Script = slog.New(newFanout(l.scriptLevel, l.consumers))
 	return l, nil
 }
 

@@ -20,10 +20,10 @@ var startedAt = time.Now()
 const ctimeLayout = "Mon Jan _2 15:04:05 2006"
 
 // coreMICommands are the core MI commands (OpenSIPS mi/mi_core.c) that
-// switchboard can answer: statistics, blacklists, events and kill wait
-// for the parts that own them. s is nil when no server runs.
+// switchboard can answer; the logging and process ones are in mi_log.go.
+// s is nil when no server runs.
 func coreMICommands(s *Server, reg *mi.Registry) []engine.MICommand {
-	return []engine.MICommand{
+	return append([]engine.MICommand{
 		{Name: "uptime", Help: "prints various time information about the server - when it started to run, for how long it runs",
 			Run: func(context.Context, engine.MIParams) (any, error) { return uptime(time.Now()), nil }},
 		{Name: "version", Help: "prints the version string of the running server",
@@ -36,10 +36,6 @@ func coreMICommands(s *Server, reg *mi.Registry) []engine.MICommand {
 				return which(reg, p)
 			}},
 		{Name: "ps", Help: "lists all processes used by the server", Run: ps},
-		{Name: "log_level", Help: "gets the log level of the server (setting it needs a restart)",
-			Params: [][]string{nil, {"level"}, {"level", "pid"}}, Run: func(_ context.Context, p engine.MIParams) (any, error) {
-				return logLevel(s, p)
-			}},
 		{Name: "cache_store", Help: "stores in a cache system a string value",
 			Params: [][]string{{"system", "attr", "value"}, {"system", "attr", "value", "expire"}}, Run: cacheStore},
 		{Name: "cache_fetch", Help: "queries for a cache stored value",
@@ -52,7 +48,7 @@ func coreMICommands(s *Server, reg *mi.Registry) []engine.MICommand {
 			Params: [][]string{nil, {"mi_cmd"}}, Run: func(_ context.Context, p engine.MIParams) (any, error) {
 				return help(reg, p)
 			}},
-	}
+	}, logMICommands(s)...)
 }
 
 // ok is the result of a command that only succeeds: OpenSIPS's
@@ -148,28 +144,6 @@ func ps(context.Context, engine.MIParams) (any, error) {
 	return struct {
 		Processes []process `json:"Processes"`
 	}{[]process{{ID: 0, PID: os.Getpid(), Type: "attendant"}}}, nil
-}
-
-type processLevel struct {
-	PID   int    `json:"PID"`
-	Level int    `json:"Log level"`
-	Type  string `json:"Type"`
-}
-
-// logLevel answers the log level; changing it is refused because the
-// loggers are built with a fixed level (see docs/compat.md).
-func logLevel(s *Server, p engine.MIParams) (any, error) {
-	if p.Has("level") {
-		return nil, &engine.MIError{Code: 500, Message: "Log level cannot be changed at run time",
-			Data: "set log_level in the script and restart"}
-	}
-	level := DefaultConfig().LogLevel
-	if s != nil {
-		level = s.cfg.LogLevel
-	}
-	return struct {
-		Processes []processLevel `json:"Processes"`
-	}{[]processLevel{{PID: os.Getpid(), Level: level, Type: "attendant"}}}, nil
 }
 
 func reloadRoutes(s *Server) (any, error) {

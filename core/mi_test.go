@@ -21,7 +21,7 @@ func TestCoreMICommands(t *testing.T) {
 		{"which unknown", `{"jsonrpc":"2.0","id":1,"method":"which","params":{"command":"x"}}`, `"error":{"code":404,"message":"unknown MI command"}`},
 		{"ps", `{"jsonrpc":"2.0","id":1,"method":"ps"}`, `"result":{"Processes":[{"ID":0,"PID":`},
 		{"log_level", `{"jsonrpc":"2.0","id":1,"method":"log_level"}`, `"Log level":2,"Type":"attendant"`},
-		{"log_level set refused", `{"jsonrpc":"2.0","id":1,"method":"log_level","params":[4]}`, `"code":500`},
+		{"log_level set without a server", `{"jsonrpc":"2.0","id":1,"method":"log_level","params":[4]}`, `"code":500,"message":"no server is running"`},
 		{"help", `{"jsonrpc":"2.0","id":1,"method":"help"}`, `"result":"Usage: help mi_cmd - returns information about 'mi_cmd'"`},
 		{"help command", `{"jsonrpc":"2.0","id":1,"method":"help","params":["pwd"]}`, `"Exported by":"core"`},
 		{"reload without a server", `{"jsonrpc":"2.0","id":1,"method":"reload_routes"}`, `"code":500,"message":"reload failed"`},

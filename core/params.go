@@ -41,6 +41,8 @@ type Config struct {
 	EventSHMThreshold   int  // event_shm_threshold: E_CORE_SHM_THRESHOLD, percent of the memory limit
 	LogEventEnabled     bool // log_event_enabled: E_CORE_LOG
 	LogEventLevelFilter int  // log_event_level_filter: highest level raised; 0 all
+	StderrLevelFilter   int  // stderror_level_filter: highest level written to stderr; 0 all
+	SyslogLevelFilter   int  // syslog_level_filter: highest level sent to syslog; 0 all
 	// AdvertisedAddress and AdvertisedPort are advertised_address and
 	// advertised_port: what sockets without an "as" of their own write
 	// into Via and Record-Route. Empty and 0: their bound address.
@@ -104,6 +106,8 @@ func (cfg *Config) setters() map[string]func(p *ast.GlobalParam) error {
 		"event_shm_threshold":    intParam(&cfg.EventSHMThreshold, 0, 100),
 		"log_event_enabled":      boolParam(&cfg.LogEventEnabled),
 		"log_event_level_filter": levelParam(&cfg.LogEventLevelFilter),
+		"stderror_level_filter":  levelParam(&cfg.StderrLevelFilter),
+		"syslog_level_filter":    levelParam(&cfg.SyslogLevelFilter),
 		"advertised_address":     func(p *ast.GlobalParam) error { return advertisedAddressParam(cfg, p) },
 		"advertised_port":        intParam(&cfg.AdvertisedPort, 1, 65535),
 		"disable_stateless_fwd":  boolParam(&cfg.DisableStatelessFwd),

@@ -24,6 +24,7 @@ type Server struct {
 	log       *Loggers
 	transport *transport.Manager
 	resolver  *resolver.Resolver
+	onKill    func()
 
 	msgID    atomic.Uint64
 	contexts sync.Pool
@@ -44,6 +45,10 @@ type ServerOptions struct {
 	Loggers *Loggers
 	// Resolver replaces the system DNS resolver (tests).
 	Resolver *resolver.Resolver
+	// OnKill stops the process gracefully, for the MI command kill
+	// (the switchboard command sends itself SIGTERM). Nil: kill is
+	// refused.
+	OnKill func()
 }
 
 // NewServer loads and checks the script at path, runs the modules' init
@@ -58,7 +63,7 @@ func NewServer(path string, opts ServerOptions) (*Server, error) {
 
 func newServer(script *Script, opts ServerOptions) (*Server, error) {
 	l := script.Current()
-	s := &Server{script: script, cfg: l.Config, log: opts.Loggers, resolver: opts.Resolver}
+	s := &Server{script: script, cfg: l.Config, log: opts.Loggers, resolver: opts.Resolver, onKill: opts.OnKill}
 	if s.log == nil {
 		logs, err := OpenLoggers(l.Config, nil, nil)
 		if err != nil {
@@ -69,9 +74,13 @@ func newServer(script *Script, opts ServerOptions) (*Server, error) {
 	if err := s.checkSockets(l); err != nil {
 		return nil, err
 	}
-	if s.cfg.LogEventEnabled {
-		s.log = s.log.withLogEvents(s.cfg.LogEventLevelFilter)
+	if len(s.log.consumers) == 0 {
+		// Loggers the caller built (tests) have no consumers of their
+		// own: E_CORE_LOG still follows the script's parameters.
+		s.log = s.log.clone()
+		s.log.consumers = []*logConsumer{newLogConsumer("event", nil, !s.cfg.LogEventEnabled, s.cfg.LogEventLevelFilter)}
 	}
+	s.log = s.log.withLogEvents()
 	if s.resolver == nil {
 		r, err := resolver.New(resolver.Config{TryIPv6: s.cfg.DNSTryIPv6, TryNAPTR: s.cfg.DNSTryNAPTR,
 			SlowThreshold: time.Duration(s.cfg.ExecDNSThreshold) * time.Microsecond, SlowQuery: s.dnsThreshold})

@@ -1,9 +1,12 @@
 package transport
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
+	"time"
 )
 
 // connKey finds a connection by transport and peer address (its own, or an
@@ -116,4 +119,22 @@ func (t *connTable) closeAll() {
 	for _, c := range conns {
 		c.Close()
 	}
+}
+
+// Conns returns the open connections, oldest first (MI list_tcp_conns).
+func (m *Manager) Conns() []*Conn {
+	m.conns.mu.Lock()
+	out := make([]*Conn, 0, len(m.conns.all))
+	for c := range m.conns.all {
+		out = append(out, c)
+	}
+	m.conns.mu.Unlock()
+	slices.SortFunc(out, func(a, b *Conn) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Expires is when the connection closes if it stays idle
+// (tcp_connection_lifetime after its last read or write).
+func (c *Conn) Expires() time.Time {
+	return time.Unix(0, c.lastActive.Load()).Add(c.m.cfg.TCPConnectionLifetime)
 }

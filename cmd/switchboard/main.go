@@ -11,6 +11,7 @@ package main
 import (
 	_ "embed"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -139,15 +140,19 @@ func run(o *options) int {
 		}
 		opts.Loggers = logs
 	}
+	// Catch the signals before Start says "listening": whoever waits for
+	// that line may stop us at once. The MI's kill stops us as SIGTERM.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	opts.OnKill = func() { signals <- syscall.SIGTERM }
 	srv, err := core.NewServer(path, opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	// Catch the signals before Start says "listening": whoever waits for
-	// that line may stop us at once.
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	// Modules that log through slog's default logger follow log_level
+	// and the log consumers like the core.
+	slog.SetDefault(srv.Logger())
 	if err := srv.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "switchboard:", err)
 		return 1

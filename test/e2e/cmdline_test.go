@@ -120,3 +120,33 @@ func exitCode(err error) int {
 	}
 	return -1
 }
+
+// The MI's kill stops the real binary as SIGTERM does: the reply comes
+// first, then a graceful stop with exit status 0 (checked when the test
+// ends). log_level over the MI raises the level of the running server.
+func TestMIKillAndLogLevel(t *testing.T) {
+	miPort := freePort(t, "127.0.0.1")
+	s := start(t, fmt.Sprintf(`log_level=2
+socket=udp:127.0.0.1:PORT
+loadmodule "proto_udp.so"
+loadmodule "mi_datagram.so"
+modparam("mi_datagram", "socket_name", "udp:127.0.0.1:%d")
+route { exit; }
+`, miPort))
+	if got := miCall(t, miPort, `{"jsonrpc":"2.0","id":1,"method":"log_level","params":[4]}`); !strings.Contains(got, `"New global log level":4`) {
+		t.Errorf("log_level 4: %s", got)
+	}
+	exchange(t, s, "not SIP at all\n\n") // logged at debug level only
+	if got := miCall(t, miPort, `{"jsonrpc":"2.0","id":1,"method":"kill"}`); !strings.Contains(got, `"result":"OK"`) {
+		t.Fatalf("kill: %s", got)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(s.Log(), "msg=stopping") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, want := range []string{"msg=stopping", "first line does not parse"} {
+		if !strings.Contains(s.Log(), want) {
+			t.Errorf("log lacks %q:\n%s", want, s.Log())
+		}
+	}
+}
