@@ -32,10 +32,16 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-// startServer runs cfg (sockets on port 0 of 127.0.0.1) and returns it
-// with its log and the path of its script.
+// startServer runs cfg and returns it with its log and the path of its
+// script. Each socket on port 0 of 127.0.0.1 gets a free port (a socket
+// line's port 0 means the protocol's default, 5060, as in OpenSIPS).
 func startServer(t *testing.T, cfg string) (*core.Server, *syncBuffer, string) {
 	t.Helper()
+	for _, proto := range []string{"udp", "tcp"} {
+		for strings.Contains(cfg, proto+":127.0.0.1:0\n") {
+			cfg = strings.Replace(cfg, proto+":127.0.0.1:0\n", fmt.Sprintf("%s:127.0.0.1:%d\n", proto, freeTestPort(t, proto)), 1)
+		}
+	}
 	path := filepath.Join(t.TempDir(), "events.cfg")
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
@@ -200,7 +206,7 @@ timer_route[ticker, 1] {
 // script's, modes included, and drops those it no longer has.
 func TestEventRouteReload(t *testing.T) {
 	forget(t, "reload")
-	base := "socket=udp:127.0.0.1:0\nloadmodule \"proto_udp.so\"\nroute { drop; }\n"
+	base := fmt.Sprintf("socket=udp:127.0.0.1:%d\nloadmodule \"proto_udp.so\"\nroute { drop; }\n", freeTestPort(t, "udp"))
 	srv, _, path := startServer(t, base+`event_route[E_SB_RELOAD, sync] { cache_store("local", "reload", "one"); }
 startup_route { raise_event("E_SB_RELOAD"); }`)
 	cached(t, "reload", "one")
@@ -229,4 +235,23 @@ startup_route { raise_event("E_SB_RELOAD"); }`)
 			cached(t, "reload", s.value)
 		}
 	}
+}
+
+// freeTestPort returns a port of 127.0.0.1 free for proto right now.
+func freeTestPort(t *testing.T, proto string) int {
+	t.Helper()
+	if proto == "udp" {
+		c, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		return c.LocalAddr().(*net.UDPAddr).Port
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }

@@ -48,7 +48,7 @@ func coreMICommands(s *Server, reg *mi.Registry) []engine.MICommand {
 			Params: [][]string{nil, {"mi_cmd"}}, Run: func(_ context.Context, p engine.MIParams) (any, error) {
 				return help(reg, p)
 			}},
-	}, logMICommands(s)...)
+	}, append(logMICommands(s), statusMICommands()...)...)
 }
 
 // ok is the result of a command that only succeeds: OpenSIPS's

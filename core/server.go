@@ -13,6 +13,7 @@ import (
 	"switchboard/resolver"
 	"switchboard/script/ast"
 	"switchboard/stats"
+	"switchboard/status"
 	"switchboard/transport"
 )
 
@@ -62,6 +63,8 @@ func NewServer(path string, opts ServerOptions) (*Server, error) {
 }
 
 func newServer(script *Script, opts ServerOptions) (*Server, error) {
+	status.Core.Set(status.CoreInitializing, "initializing", false)
+	status.Core.Report("initializing")
 	l := script.Current()
 	s := &Server{script: script, cfg: l.Config, log: opts.Loggers, resolver: opts.Resolver, onKill: opts.OnKill}
 	if s.log == nil {
@@ -158,6 +161,8 @@ func (s *Server) Start() error {
 	for _, sock := range s.transport.Sockets() {
 		s.log.Core.Info("listening", "socket", sock.String())
 	}
+	status.Core.Set(status.CoreRunning, "running", false)
+	status.Core.Report("initialization completed, ready now")
 	return nil
 }
 
@@ -214,6 +219,7 @@ func (s *Server) isMyself(host string, port int) bool {
 
 // Stop closes the sockets and waits for the readers to finish.
 func (s *Server) Stop() error {
+	status.Core.Set(status.CoreTerminating, "shutting down", false)
 	if s.stopTimers != nil {
 		close(s.stopTimers)
 	}

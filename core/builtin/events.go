@@ -15,13 +15,13 @@ var CoreEvents = []engine.EventSpec{
 	{Name: "E_CORE_SHM_THRESHOLD", Params: []string{"usage", "threshold", "used", "size"}},
 	{Name: "E_CORE_TCP_DISCONNECT", Params: []string{"src_ip", "src_port", "dst_ip", "dst_port", "proto"}},
 	{Name: "E_CORE_LOG", Params: []string{"time", "pid", "level", "module", "function", "prefix", "message"}},
+	{Name: "E_CORE_SR_STATUS_CHANGED", Params: []string{"group", "identifier", "status", "details", "old_status"}},
 }
 
 // UnsupportedCoreEvents are OpenSIPS core events switchboard never raises:
-// it has no per-process private memory, no process auto-scaling and no
-// status/report framework. An event_route for one of them fails the
-// check as not supported.
-var UnsupportedCoreEvents = []string{"E_CORE_PKG_THRESHOLD", "E_CORE_PROC_AUTO_SCALE", "E_CORE_SR_STATUS_CHANGED"}
+// it has no per-process private memory and no process auto-scaling. An
+// event_route for one of them fails the check as not supported.
+var UnsupportedCoreEvents = []string{"E_CORE_PKG_THRESHOLD", "E_CORE_PROC_AUTO_SCALE"}
 
 // scriptEvent is the fixed-up event name of raise_event and
 // subscribe_event: the event, published when the script is checked (as

@@ -15,7 +15,7 @@ func Module() *engine.Module {
 	for _, group := range [][]engine.Function{
 		flagFunctions(), ruriFunctions(), branchFunctions(),
 		miscFunctions(), logFunctions(), cacheFunctions(), eventFunctions(),
-		sendFunctions(),
+		sendFunctions(), statusFunctions(),
 	} {
 		fns = append(fns, group...)
 	}
@@ -37,8 +37,8 @@ var Unimplemented = []string{
 	"add_blacklist_rule", "del_blacklist_rule",
 	// serial forking (needs tm's failure handling)
 	"serialize_branches", "next_branches",
-	// status/report framework, script tracing, debugging helpers
-	"sr_check_status", "script_trace", "avp_print",
+	// script tracing, debugging helpers
+	"script_trace", "avp_print",
 	// raw queries have no meaning for the local cache
 	"cache_raw_query",
 }
