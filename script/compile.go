@@ -104,6 +104,11 @@ type compiler struct {
 	// switches around the statement being compiled, for break.
 	route      *Route
 	breakDepth int
+	// codeValues is set while the right side of an assignment compiles:
+	// there a function or route call is worth its return code, as in
+	// OpenSIPS's assignexp ($var(rc) = f(); gives -1), where a condition
+	// reads it as true or false.
+	codeValues bool
 
 	// calls and uses record, per route, the routes it calls and the
 	// functions it uses, for the route type check after compilation.

@@ -12,12 +12,23 @@ import (
 type argEval func(ctx *engine.Context, a *engine.Arg)
 
 // callExpr compiles a module or core function call. Its value is true
-// (1) for a positive code and false (0) for a negative one; the code goes
-// to $rc, and a code of 0 stops the script.
+// (1) for a positive code and false (0) for a negative one, or the code
+// itself on the right of an assignment; the code goes to $rc, and a code
+// of 0 stops the script.
 func (c *compiler) callExpr(e *ast.CallExpr) expr {
 	run := c.call(e)
 	if run == nil {
 		return nil
+	}
+	if c.codeValues {
+		return func(ctx *engine.Context) engine.Value {
+			code := run(ctx)
+			ctx.RetCode = code
+			if code == 0 {
+				ctx.Exit = true
+			}
+			return engine.Int(code)
+		}
 	}
 	return func(ctx *engine.Context) engine.Value {
 		code := run(ctx)

@@ -303,7 +303,9 @@ func compileScriptRegex(s string) (*regexp.Regexp, error) {
 // the compound forms compute from the current value; '= NULL' unsets.
 func (c *compiler) assign(s *ast.AssignStmt) action {
 	left := c.lvalue(s.Left)
+	c.codeValues = true
 	right := c.expr(s.Right)
+	c.codeValues = false
 	if left == nil || right == nil {
 		return nil
 	}

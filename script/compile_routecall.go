@@ -35,7 +35,7 @@ func (c *compiler) routeCall(e *ast.RouteCall) expr {
 			params = append(params, x)
 		}
 	}
-	log, pos := c.prog.log, e.Pos
+	log, pos, code := c.prog.log, e.Pos, c.codeValues
 	return func(ctx *engine.Context) engine.Value {
 		if ctx.Depth >= maxRouteDepth {
 			log.Error("script: route calls nested too deep", "pos", pos.String(), "route", name)
@@ -59,6 +59,9 @@ func (c *compiler) routeCall(e *ast.RouteCall) expr {
 		ctx.Params = saved
 		if ctx.Exit {
 			return engine.Int(0)
+		}
+		if code {
+			return engine.Int(ctx.RetCode)
 		}
 		return boolValue(ctx.RetCode > 0)
 	}

@@ -225,10 +225,15 @@ func TestAssignments(t *testing.T) {
 		{"$avp = NULL removes the newest", `$avp(a) = 1; $avp(a) = 2; $avp(a) = NULL; rec("$avp(a)");`, "1"},
 		{"R-URI user", `$rU = "carol"; rec("$ru");`, "sip:carol@biloxi.example.com"},
 		{"destination URI", `$du = "sip:10.0.0.1:5060"; rec("$du");`, "sip:10.0.0.1:5060"},
+		// OpenSIPS's assignexp: a call on the right is worth its code.
+		{"a call's code", `$var(rc) = fail(); rec("$var(rc) $rc");`, "-1 -1"},
+		{"a call's code in arithmetic", `$var(rc) = code(7) + 1; rec("$var(rc)");`, "8"},
+		{"a route's code", `$var(rc) = route(three); rec("$var(rc)");`, "3"},
+		{"a condition still reads true or false", `if (code(7)) { $var(b) = 1; } if (fail()) { $var(b) = 2; } rec("$var(b)");`, "1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, recorded, _ := runScript(t, "route {\n"+tc.body+"\n}\n")
+			_, recorded, _ := runScript(t, "route {\n"+tc.body+"\n}\nroute[three] { return(3); }\n")
 			if got := strings.Join(recorded, " "); got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
