@@ -27,6 +27,7 @@ var (
 	evSHMThreshold  = events.Default.MustPublish("E_CORE_SHM_THRESHOLD", builtin.CoreEvents[1].Params...)
 	evTCPDisconnect = events.Default.MustPublish("E_CORE_TCP_DISCONNECT", builtin.CoreEvents[2].Params...)
 	evLog           = events.Default.MustPublish("E_CORE_LOG", builtin.CoreEvents[3].Params...)
+	_               = events.Default.MustPublish("E_CORE_SR_STATUS_CHANGED", builtin.CoreEvents[4].Params...) // raised by package status
 )
 
 // publishEvents publishes the events the loaded modules declare.

@@ -33,9 +33,13 @@ const (
 // MainIdentifier is the identifier a group's default status lives under.
 const MainIdentifier = "main"
 
-// evChanged is raised on every status change, as OpenSIPS's sr_set_status.
-var evChanged = events.Default.MustPublish("E_CORE_SR_STATUS_CHANGED",
-	"group", "identifier", "status", "details", "old_status")
+// changed is raised on every status change, as OpenSIPS's sr_set_status.
+// It is published on first use, so that the core lists it after its
+// other events, as OpenSIPS does.
+var changed = sync.OnceValue(func() *events.Event {
+	return events.Default.MustPublish("E_CORE_SR_STATUS_CHANGED",
+		"group", "identifier", "status", "details", "old_status")
+})
 
 // Report is one entry of an identifier's report log.
 type Report struct {
@@ -205,8 +209,8 @@ func (id *Identifier) Set(status int, details string, public bool) error {
 	old := id.status
 	id.status, id.details = status, details
 	id.mu.Unlock()
-	if old != status && evChanged.Active() {
-		evChanged.Raise(events.Params{{Name: "group", Value: id.group.name}, {Name: "identifier", Value: id.name},
+	if ev := changed(); old != status && ev.Active() {
+		ev.Raise(events.Params{{Name: "group", Value: id.group.name}, {Name: "identifier", Value: id.name},
 			{Name: "status", Value: status}, {Name: "details", Value: details}, {Name: "old_status", Value: old}})
 	}
 	return nil

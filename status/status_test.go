@@ -1,9 +1,14 @@
 package status
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
+
+	"switchboard/events"
 )
 
 func TestIdentifierStatus(t *testing.T) {
@@ -68,5 +73,53 @@ func TestReportsKeepTheNewest(t *testing.T) {
 	none.Report("dropped")
 	if len(none.Reports()) != 0 {
 		t.Error("an identifier without a log kept a report")
+	}
+}
+
+// chanBackend delivers raised events to a channel, in the raiser's
+// goroutine.
+type chanBackend struct{ ch chan *events.Raised }
+
+func (b *chanBackend) Scheme() string                      { return "statustest" }
+func (b *chanBackend) Parse(string) (events.Socket, error) { return chanSocket{b.ch}, nil }
+
+type chanSocket struct{ ch chan *events.Raised }
+
+func (s chanSocket) String() string                                 { return "chan" }
+func (s chanSocket) Match(o events.Socket) bool                     { _, ok := o.(chanSocket); return ok }
+func (s chanSocket) Close() error                                   { return nil }
+func (s chanSocket) Sync() bool                                     { return true }
+func (s chanSocket) Send(_ context.Context, r *events.Raised) error { s.ch <- r; return nil }
+
+// A status change raises E_CORE_SR_STATUS_CHANGED with the group, the
+// identifier, both statuses and the text; setting the same status again
+// raises nothing.
+func TestStatusChangedEvent(t *testing.T) {
+	ch := make(chan *events.Raised, 4)
+	if err := events.Default.RegisterBackend(&chanBackend{ch}); err != nil {
+		t.Fatal(err)
+	}
+	changed() // published, as the core does at start
+	if err := events.Default.Subscribe("E_CORE_SR_STATUS_CHANGED", "statustest:x", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	id := Default.MustRegister("event_test", true).MustAdd("db", NotReady, "", 0)
+	id.Set(Ready, "loaded", true)
+	id.Set(Ready, "loaded again", true)
+	select {
+	case r := <-ch:
+		got := fmt.Sprint(r.Params)
+		for _, want := range []string{"event_test", "db", "loaded", "-1"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("params %s lack %q", got, want)
+			}
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("no E_CORE_SR_STATUS_CHANGED")
+	}
+	select {
+	case r := <-ch:
+		t.Errorf("an unchanged status raised %v", r.Params)
+	case <-time.After(100 * time.Millisecond):
 	}
 }
