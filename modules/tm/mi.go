@@ -133,7 +133,7 @@ func miUACDlg(ctx context.Context, p engine.MIParams) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := sip.ParseURI(ruri); err != nil {
+	if !isSIPURI(ruri) {
 		return nil, miErr(400, "Invalid ruri")
 	}
 	nextHop, _, err := optional(p, "next_hop")
@@ -141,7 +141,7 @@ func miUACDlg(ctx context.Context, p engine.MIParams) (any, error) {
 		return nil, err
 	}
 	if nextHop != "" {
-		if _, err := sip.ParseURI(nextHop); err != nil {
+		if !isSIPURI(nextHop) {
 			return nil, miErr(400, "Invalid next_hop")
 		}
 	}
@@ -224,6 +224,13 @@ func miUACDlg(ctx context.Context, p engine.MIParams) (any, error) {
 	case <-timer.C:
 		return nil, &engine.MIError{Code: 500, Message: "MI/UAC failed", Data: "no final reply in " + limit.String()}
 	}
+}
+
+// isSIPURI reports whether s is a sip:, sips: or tel: URI, the ones
+// OpenSIPS's parse_uri takes.
+func isSIPURI(s string) bool {
+	u, err := sip.ParseURI(s)
+	return err == nil && (sip.EqualFold(u.Scheme, "sip") || sip.EqualFold(u.Scheme, "sips") || sip.EqualFold(u.Scheme, "tel"))
 }
 
 // findSocket names a local socket given as "proto:host:port".
@@ -394,7 +401,7 @@ func miReply(_ context.Context, p engine.MIParams) (any, error) {
 	}
 	hash, label, perr := parseTransID(strings.TrimSpace(id))
 	if perr != nil {
-		return nil, miErr(400, perr.Error())
+		return nil, &engine.MIError{Code: 400, Message: "Invalid trans_id", Data: perr.Error()}
 	}
 	toTag, err := p.Get("to_tag")
 	if err != nil {
