@@ -37,18 +37,18 @@ func parseTransID(s string) (hash int, label uint64, err error) {
 		hv, err1 := strconv.ParseUint(h, 10, 32)
 		lv, err2 := strconv.ParseUint(l, 10, 64)
 		if err1 != nil || err2 != nil {
-			return 0, 0, errors.New("Invalid index in old trans_id")
+			return 0, 0, errors.New("invalid index in old trans_id")
 		}
 		return int(hv), lv, nil
 	}
 	l, h, ok := strings.Cut(s, ".")
 	if !ok {
-		return 0, 0, errors.New("Invalid trans_id")
+		return 0, 0, errors.New("invalid trans_id")
 	}
 	lv, ok1 := parseReverseHex(l)
 	hv, ok2 := parseReverseHex(h)
 	if !ok1 || !ok2 {
-		return 0, 0, errors.New("Invalid label in trans_id")
+		return 0, 0, errors.New("invalid label in trans_id")
 	}
 	return int(min(hv, 1<<31)), lv, nil
 }
