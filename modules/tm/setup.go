@@ -62,7 +62,7 @@ func init() {
 				Args: []engine.ArgSpec{{Kind: engine.ArgStatic, Fixup: localFixup}}},
 			{Name: "t_cancel_branch", Routes: engine.OnReplyRoute, Run: tCancelBranch,
 				Args: []engine.ArgSpec{{Kind: engine.ArgStatic, Optional: true, Fixup: cancelFixup}}},
-			{Name: "t_new_request", Routes: engine.AnyRoute, Run: tNewRequest, Args: []engine.ArgSpec{
+			{Name: "t_new_request", Routes: engine.AnyRoute &^ engine.LocalRoute, Run: tNewRequest, Args: []engine.ArgSpec{
 				{Kind: engine.ArgStr}, {Kind: engine.ArgStr}, {Kind: engine.ArgStr}, {Kind: engine.ArgStr}, optStr, optStr}},
 		},
 		MI:      miCommands(),
