@@ -33,9 +33,9 @@ route { t_new_request("MESSAGE", "sip:a@127.0.0.1", "sip:b@127.0.0.1"); }
 // TestNameAddr: t_new_request's "[display ]URI".
 func TestNameAddr(t *testing.T) {
 	for in, want := range map[string]string{
-		"sip:a@b":               "<sip:a@b>",
-		"Alice sip:a@b":         "Alice <sip:a@b>",
-		`"Alice B" sip:a@b`:     `"Alice B" <sip:a@b>`,
+		"sip:a@b":                "<sip:a@b>",
+		"Alice sip:a@b":          "Alice <sip:a@b>",
+		`"Alice B" sip:a@b`:      `"Alice B" <sip:a@b>`,
 		"  Bob   sip:bob@x.com ": "Bob <sip:bob@x.com>",
 	} {
 		if got := nameAddr(in); got != want {
