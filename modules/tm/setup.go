@@ -17,6 +17,10 @@ const (
 func init() {
 	core.ProvideTransactionReply(transactionReply)
 	core.ProvideTMCallbacks(registerCallback)
+	core.ProvideLocalRequests(func(r *core.LocalRequest, done func(core.LocalResult)) error {
+		_, err := SendLocal(r, done)
+		return err
+	})
 	optStr := engine.ArgSpec{Kind: engine.ArgStr, Optional: true}
 	core.Register(&engine.Module{
 		Name:  "tm",

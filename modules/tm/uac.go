@@ -13,47 +13,17 @@ import (
 	"switchboard/sip"
 )
 
-// LocalRequest is a request tm originates itself (OpenSIPS's t_uac):
-// for the MI command t_uac_dlg, the script function t_new_request and
-// modules that send their own requests.
-type LocalRequest struct {
-	Method string
-	RURI   string
-	// From and To are the header values; From gets a tag when it has
-	// none (RFC 3261 §8.1.1.3).
-	From, To string
-	CallID   string // "": a new one
-	CSeq     uint32 // 0: 10, OpenSIPS's DEFAULT_CSEQ
-	// Headers are further header lines, each ended by CRLF. A
-	// Max-Forwards among them replaces tm's 70.
-	Headers string
-	Body    string
-	// NextHop is the SIP URI the request is sent to (an outbound proxy);
-	// "" sends it to RURI.
-	NextHop string
-	// Socket is the socket to send from, "proto:host:port" as the core
-	// names it; "" lets the destination choose.
-	Socket string
-	// Context is t_new_request's ctx: $avp(uac_ctx) in local_route.
-	Context string
-}
-
-// LocalResult is how a local request ended: its final reply.
-type LocalResult struct {
-	Code   int
-	Reason string
-	// Reply is the reply received; nil when tm ended the transaction
-	// itself (408 on timeout, 487 when cancelled before any reply).
-	Reply *sip.Msg
-}
-
-// Status is the reply's status as OpenSIPS's MI prints it: "200 OK".
-func (r LocalResult) Status() string { return strconv.Itoa(r.Code) + " " + r.Reason }
+// LocalRequest and LocalResult are core's: other modules send local
+// requests through core.LocalRequests without importing tm.
+type (
+	LocalRequest = core.LocalRequest
+	LocalResult  = core.LocalResult
+)
 
 // Errors of SendLocal.
 var (
-	ErrNoServer = errors.New("tm: no server is running to send the request")
-	ErrDropped  = errors.New("tm: local_route dropped the request")
+	ErrNoServer = core.ErrNoServer
+	ErrDropped  = core.ErrLocalRequestDropped
 )
 
 // defaultLocalCSeq is OpenSIPS's DEFAULT_CSEQ.

@@ -477,3 +477,65 @@ func TestNewRequest(t *testing.T) {
 	p.answer(req, 200)
 	time.Sleep(50 * time.Millisecond) // the 200 ends the transaction on the server's reader
 }
+
+// TestLocalRequestsAPI: other modules send through core.LocalRequests,
+// and get the final reply in their callback; without a running server
+// the call fails at once.
+func TestLocalRequestsAPI(t *testing.T) {
+	send := core.LocalRequests()
+	if send == nil {
+		t.Fatal("tm does not provide core.LocalRequests")
+	}
+	if err := send(&core.LocalRequest{Method: "OPTIONS", RURI: "sip:127.0.0.1", From: "<sip:a@b>", To: "<sip:c@d>"}, nil); err != core.ErrNoServer {
+		t.Errorf("without a server: %v", err)
+	}
+	uacServer(t)
+	p := newPeer(t)
+	tests := []struct {
+		name string
+		req  core.LocalRequest
+		err  string
+	}{
+		{"bad method", core.LocalRequest{Method: "OP TIONS", RURI: p.uri(), From: "<sip:a@b>", To: "<sip:c@d>"}, "bad method"},
+		{"ACK", core.LocalRequest{Method: "ACK", RURI: p.uri(), From: "<sip:a@b>", To: "<sip:c@d>"}, "not supported"},
+		{"bad To", core.LocalRequest{Method: "OPTIONS", RURI: p.uri(), From: "<sip:a@b>", To: "<sip:c@d"}, "bad To"},
+		{"header injection", core.LocalRequest{Method: "OPTIONS", RURI: p.uri(), From: "<sip:a@b>\r\nX: 1", To: "<sip:c@d>"}, "line break"},
+		{"bad headers", core.LocalRequest{Method: "OPTIONS", RURI: p.uri(), From: "<sip:a@b>", To: "<sip:c@d>", Headers: "nonsense"}, "bad headers"},
+		{"sent", core.LocalRequest{Method: "OPTIONS", RURI: p.uri(), From: "<sip:a@b>", To: "<sip:c@d>", Headers: "Max-Forwards: 5\r\n"}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p.t = t
+			done := make(chan core.LocalResult, 1)
+			err := send(&tc.req, func(r core.LocalResult) { done <- r })
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := p.next()
+			n := 0
+			for _, h := range req.msg.Headers() {
+				if h.Type == sip.HdrMaxForwards {
+					n++
+				}
+			}
+			if req.msg.Value(sip.HdrMaxForwards) != "5" || n != 1 {
+				t.Errorf("the given Max-Forwards does not replace tm's:\n%s", req.msg.Raw())
+			}
+			p.answer(req, 200)
+			select {
+			case r := <-done:
+				if r.Status() != "200 OK" || r.Reply == nil {
+					t.Errorf("result %+v", r)
+				}
+			case <-time.After(2 * time.Second):
+				t.Fatal("no result")
+			}
+		})
+	}
+}
