@@ -12,15 +12,19 @@ import (
 
 // runMI runs an MI command's function with named parameters, as the
 // dispatcher does once a recipe matched.
-func runMI(t *testing.T, name string, params map[string]any) (any, error) {
+func runMI(t *testing.T, name string, params map[string]any, ctx ...context.Context) (any, error) {
 	t.Helper()
-	for _, c := range miCommands() {
-		if c.Name == name {
+	c := context.Background()
+	if len(ctx) > 0 {
+		c = ctx[0]
+	}
+	for _, cmd := range miCommands() {
+		if cmd.Name == name {
 			names := make([]string, 0, len(params))
 			for k := range params {
 				names = append(names, k)
 			}
-			return c.Run(context.Background(), engine.NewMIParams(names, params))
+			return cmd.Run(c, engine.NewMIParams(names, params))
 		}
 	}
 	t.Fatalf("no MI command %s", name)

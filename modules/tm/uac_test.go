@@ -539,3 +539,31 @@ func TestLocalRequestsAPI(t *testing.T) {
 		})
 	}
 }
+
+// TestUACDlgCancelledCall: when the MI call ends first (the client went
+// away, the transport stops), t_uac_dlg answers at once; the request's
+// transaction goes on to its own end.
+func TestUACDlgCancelledCall(t *testing.T) {
+	uacServer(t)
+	p := newPeer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	out := make(chan error, 1)
+	go func() {
+		_, err := runMI(t, "t_uac_dlg", map[string]any{"method": "OPTIONS", "ruri": p.uri(),
+			"headers": "From: <sip:a@b>\r\nTo: <sip:c@d>\r\n"}, ctx)
+		out <- err
+	}()
+	req := p.next()
+	armed(t, req.msg)
+	cancel()
+	select {
+	case err := <-out:
+		if err == nil || !strings.Contains(err.Error(), "ended before the final reply") {
+			t.Errorf("answer %v", err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("t_uac_dlg did not end with its call")
+	}
+	p.answer(req, 200)
+	time.Sleep(50 * time.Millisecond)
+}
