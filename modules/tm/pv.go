@@ -27,7 +27,7 @@ var pvs = []engine.PVClass{
 	}},
 	{Name: "T_id", Get: func(ctx *engine.Context, _ *engine.PVKey) engine.Value {
 		if st := peekState(ctx); st != nil && st.tx != nil {
-			return engine.Str(strconv.FormatUint(st.tx.id, 10))
+			return engine.Str(transID(st.tx))
 		}
 		return engine.Null
 	}},

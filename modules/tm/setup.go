@@ -17,6 +17,10 @@ const (
 func init() {
 	core.ProvideTransactionReply(transactionReply)
 	core.ProvideTMCallbacks(registerCallback)
+	core.ProvideLocalRequests(func(r *core.LocalRequest, done func(core.LocalResult)) error {
+		_, err := SendLocal(r, done)
+		return err
+	})
 	optStr := engine.ArgSpec{Kind: engine.ArgStr, Optional: true}
 	core.Register(&engine.Module{
 		Name:  "tm",
@@ -62,7 +66,10 @@ func init() {
 				Args: []engine.ArgSpec{{Kind: engine.ArgStatic, Fixup: localFixup}}},
 			{Name: "t_cancel_branch", Routes: engine.OnReplyRoute, Run: tCancelBranch,
 				Args: []engine.ArgSpec{{Kind: engine.ArgStatic, Optional: true, Fixup: cancelFixup}}},
+			{Name: "t_new_request", Routes: engine.AnyRoute &^ engine.LocalRoute, Run: tNewRequest, Args: []engine.ArgSpec{
+				{Kind: engine.ArgStr}, {Kind: engine.ArgStr}, {Kind: engine.ArgStr}, {Kind: engine.ArgStr}, optStr, optStr}},
 		},
+		MI:      miCommands(),
 		PVs:     pvs,
 		OnReply: onReply,
 	})

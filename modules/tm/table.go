@@ -18,8 +18,9 @@ var seed = maphash.MakeSeed()
 // table is a sharded map from a key to a transaction or branch.
 type table[V comparable] struct {
 	shards [shardCount]struct {
-		mu sync.Mutex
-		m  map[string]V
+		mu    sync.Mutex
+		m     map[string]V
+		total uint64 // entries ever inserted (t_hash)
 	}
 }
 
@@ -46,6 +47,7 @@ func (t *table[V]) insert(key string, v V) (V, bool) {
 		s.m = map[string]V{}
 	}
 	s.m[key] = v
+	s.total++
 	return v, true
 }
 

@@ -86,6 +86,10 @@ type Transaction struct {
 	// CANCEL that cancels this transaction, for the CANCELs tm sends.
 	cancelReason string
 	destroyed    bool
+	// local is set for a request tm originated (uac.go): there is no
+	// server side, and the outcome goes to localDone.
+	local     bool
+	localDone func(LocalResult)
 }
 
 var txIDs atomic.Uint64
@@ -188,6 +192,10 @@ func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool, rep
 		return
 	}
 	count(&Stats.Final[code/100], 1)
+	if tx.local {
+		tx.finishLocalLocked(code, reason, reply)
+		return
+	}
 	stopTimer(&tx.endTimer)
 	switch {
 	case tx.method == sip.MethodInvite && code < 300:
@@ -229,6 +237,9 @@ func (tx *Transaction) replyLocked(code int, reason string) int {
 func (tx *Transaction) replyWithLocked(code int, reason string, headers []sip.Field, body string) int {
 	if tx.state != serverProceeding || code < 100 || code > 699 {
 		return -1
+	}
+	if tx.local {
+		return tx.localReplyLocked(code, reason)
 	}
 	r := sip.Reply{Code: code, Reason: reason, ToTag: tx.toTag, Headers: headers, Body: body}
 	if via, err := tx.request.Via(); err == nil && tx.received.Src.IsValid() {
