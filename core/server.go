@@ -12,6 +12,7 @@ import (
 	"switchboard/engine"
 	"switchboard/resolver"
 	"switchboard/script/ast"
+	"switchboard/sip"
 	"switchboard/transport"
 )
 
@@ -27,6 +28,7 @@ type Server struct {
 	msgID    atomic.Uint64
 	contexts sync.Pool
 	buffers  sync.Pool
+	msgs     sync.Pool // *sip.Msg for received messages
 
 	stopTimers chan struct{}
 	timers     sync.WaitGroup
@@ -79,6 +81,7 @@ func newServer(script *Script, opts ServerOptions) (*Server, error) {
 		return &engine.Context{Vars: engine.NewVars(), AVPs: engine.NewAVPs(), Sender: s, Log: s.log.Script}
 	}
 	s.buffers.New = func() any { b := make([]byte, 0, 4096); return &b }
+	s.msgs.New = func() any { return new(sip.Msg) }
 	s.transport = transport.NewManager(transport.Config{
 		TCPConnectTimeout:     time.Duration(s.cfg.TCPConnectTimeoutMS) * time.Millisecond,
 		TCPConnectionLifetime: time.Duration(s.cfg.TCPConnectionLifetime) * time.Second,

@@ -13,6 +13,18 @@ type Socket struct {
 
 	udp []*net.UDPConn // one, or one per reader with reuse_port
 	tcp *net.TCPListener
+
+	// name, sentByHost and sentByPort are String and SentBy, worked out
+	// once when the socket is bound: every message asks for them.
+	name       string
+	sentByHost string
+	sentByPort int
+}
+
+// bound records what String and SentBy return, once Local is known.
+func (s *Socket) bound() {
+	s.name = s.formatName()
+	s.sentByHost, s.sentByPort = s.formatSentBy()
 }
 
 // Proto is the socket's transport.
@@ -20,12 +32,26 @@ func (s *Socket) Proto() Proto { return s.Spec.Proto }
 
 // String is the OpenSIPS name of the socket, "udp:127.0.0.1:5060".
 func (s *Socket) String() string {
+	if s.name != "" {
+		return s.name
+	}
+	return s.formatName()
+}
+
+func (s *Socket) formatName() string {
 	return s.Spec.Proto.String() + ":" + hostPort(s.Local.Addr().String(), int(s.Local.Port()))
 }
 
 // SentBy is the host and port to put in Via and Record-Route: the "as"
 // address when the definition has one, the bound address otherwise.
 func (s *Socket) SentBy() (host string, port int) {
+	if s.name != "" {
+		return s.sentByHost, s.sentByPort
+	}
+	return s.formatSentBy()
+}
+
+func (s *Socket) formatSentBy() (host string, port int) {
 	host, port = s.Spec.AdvertisedHost, s.Spec.AdvertisedPort
 	if host == "" {
 		host = s.Local.Addr().String()

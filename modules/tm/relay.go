@@ -202,22 +202,27 @@ func tRelay(ctx *engine.Context, a []engine.Arg) int {
 			return cancelInvite(ctx, st, inv)
 		}
 	}
+	created := st.tx == nil
 	tx, ret := ensureTransaction(ctx, st)
 	if tx == nil {
 		return ret
 	}
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
-	// The branches leave with the script's edits made until now.
-	tx.request = cloneRequest(m)
+	// The branches leave with the script's edits made until now: a
+	// transaction made before (t_newtran) takes them again, one just made
+	// has them already.
+	if !created {
+		tx.request = cloneRequest(m)
+		if ctx.AVPs != nil {
+			tx.avps = ctx.AVPs.Clone()
+		}
+	}
 	tx.flags, tx.modules = ctx.Flags, ctx.Modules
 	// What the script asked of other modules for this request (rr's
 	// record_route) applies to every branch, including those sent from
 	// failure_route.
 	tx.moduleState = ctx.ModuleState()
-	if ctx.AVPs != nil {
-		tx.avps = ctx.AVPs.Clone()
-	}
 	ret = tx.relayLocked(ctx, proxy)
 	if ret < 0 && !flags.noAuto477 && !st.newtran && !tx.pendingLocked() {
 		tx.replyLocked(477, "Send failed (477/TM)")

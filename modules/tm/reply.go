@@ -92,7 +92,8 @@ func (tx *Transaction) branchReplyLocked(ctx *engine.Context, b *branch, m *sip.
 		}
 		tx.checkDoneLocked()
 	default:
-		b.code, b.final, b.gotFinal, b.local = code, m, true, false
+		// A clone: the core reuses m once this reply is processed.
+		b.code, b.final, b.gotFinal, b.local = code, m.Clone(), true, false
 		if invite {
 			b.ackLocked(m)
 		}

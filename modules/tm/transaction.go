@@ -90,13 +90,14 @@ func newTransaction(ctx *engine.Context, key string) *Transaction {
 		modules:      ctx.Modules,
 		log:          ctx.Log,
 		flags:        ctx.Flags,
-		avps:         engine.NewAVPs(),
 		toTag:        newTag(),
 		frTimeout:    time.Duration(config.frTimeout.Load()) * time.Second,
 		frInvTimeout: time.Duration(config.frInvTimeout.Load()) * time.Second,
 	}
 	if ctx.AVPs != nil {
 		tx.avps = ctx.AVPs.Clone()
+	} else {
+		tx.avps = engine.NewAVPs()
 	}
 	tx.reliable = ctx.Received.Proto != "" && ctx.Received.Proto != "udp"
 	if tx.log == nil {
@@ -105,19 +106,10 @@ func newTransaction(ctx *engine.Context, key string) *Transaction {
 	return tx
 }
 
-// cloneRequest copies m with its edits, so that tm owns a message no
-// worker touches. The body set by a script is not carried (see README).
-func cloneRequest(m *sip.Msg) *sip.Msg {
-	c, err := sip.ParseString(m.Raw())
-	if err != nil {
-		return m // it parsed once; cannot happen
-	}
-	c.Lumps = m.Lumps.Clone()
-	if uri := m.NewRequestURI(); uri != m.RequestURIString() {
-		c.SetRequestURI(uri)
-	}
-	return c
-}
+// cloneRequest copies m with its edits (lumps, new Request-URI and body),
+// so that tm owns a message no worker touches: the core reuses m once the
+// script is done with it.
+func cloneRequest(m *sip.Msg) *sip.Msg { return m.Clone() }
 
 func newTag() string {
 	var b [8]byte
