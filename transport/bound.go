@@ -11,7 +11,7 @@ type Socket struct {
 	Spec  SocketSpec
 	Local netip.AddrPort // the address bound, with the kernel's port when Spec.Port was 0
 
-	udp []*net.UDPConn // one, or one per reader with reuse_port
+	udp []udpConn // one, or one per reader with reuse_port
 	tcp *net.TCPListener
 
 	// name, sentByHost and sentByPort are String and SentBy, worked out

@@ -4,7 +4,7 @@
 #
 #   bench/load/run.sh [workload...]     workloads: stateless stateful register
 #
-# Environment: RATE (calls or registrations/s, default 2000), DUR (seconds
+# Environment: SERVERS (default "switchboard kamailio"), RATE (calls or registrations/s, default 2000), DUR (seconds
 # per fixed-rate run, default 10), REPS (interleaved repetitions, default 3),
 # LADDER=1 to also search the highest rate with <= 0.1% failed calls
 # (5 s steps from 2000/s, doubling then bisection
@@ -21,7 +21,7 @@ REPS=${REPS:-3}
 LADDER=${LADDER:-0}
 OUT=${OUT:-$HERE/results/$(date +%Y%m%dT%H%M%S)}
 WORKLOADS=${*:-stateless stateful register}
-SERVERS="switchboard kamailio"
+SERVERS=${SERVERS:-switchboard kamailio}
 PORT=5070            # the server, on 127.0.0.1
 UAS=127.0.0.2:5090   # sipp's UAS
 TCK=$(getconf CLK_TCK)
