@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -221,4 +223,14 @@ const resolveTimeout = 2 * time.Second
 
 func resolveContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), resolveTimeout)
+}
+
+// resolveContextFor is resolveContext for a URI's host: an IP address
+// needs no lookup, so it gets no timer (three allocations and a runtime
+// timer per forwarded request).
+func resolveContextFor(host string) (context.Context, context.CancelFunc) {
+	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		return context.Background(), func() {}
+	}
+	return resolveContext()
 }
