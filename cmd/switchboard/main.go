@@ -113,6 +113,7 @@ func run(path, preprocessor string, stderr bool) int {
 		logs, _ := core.OpenLoggers(cfg, os.Stderr, nil)
 		opts.Loggers = logs
 	}
+	core.TuneGC()
 	srv, err := core.NewServer(path, opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
