@@ -46,7 +46,7 @@ type branch struct {
 
 	onReply engine.Route // t_on_reply set in branch_route
 
-	retransTimer, timeoutTimer, endTimer *timewheel.Timer
+	retransTimer, timeoutTimer, endTimer timewheel.Timer
 	interval                             time.Duration
 }
 
@@ -57,9 +57,9 @@ func (b *branch) startedLocked() {
 	b.reliable = b.sent.Proto != "udp"
 	if !b.reliable {
 		b.interval = t1()
-		b.retransTimer = schedule(b.interval, b.retransmit)
+		arm(&b.retransTimer, b.interval)
 	}
-	b.timeoutTimer = schedule(b.tx.frTimeout, b.expire)
+	arm(&b.timeoutTimer, b.tx.frTimeout)
 }
 
 // retransmit is Timer A (INVITE) or E (others): the request, or the CANCEL
@@ -69,7 +69,6 @@ func (b *branch) retransmit() {
 	tx := b.tx
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
-	b.retransTimer = nil
 	if tx.destroyed || b.state == clientTerminated {
 		return
 	}
@@ -84,7 +83,7 @@ func (b *branch) retransmit() {
 		return // a provisional reply stops INVITE retransmissions
 	}
 	b.interval = min(2*b.interval, t2())
-	b.retransTimer = schedule(b.interval, b.retransmit)
+	arm(&b.retransTimer, b.interval)
 }
 
 // expire is the final reply timeout: the branch ends with a 408 of our
@@ -94,7 +93,6 @@ func (b *branch) expire() {
 	tx := b.tx
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
-	b.timeoutTimer = nil
 	if tx.destroyed || b.state >= clientCompleted {
 		return
 	}
@@ -127,14 +125,13 @@ func (b *branch) completeLocked() {
 		b.state = clientTerminated
 		return
 	}
-	b.endTimer = schedule(wait, b.terminate)
+	arm(&b.endTimer, wait)
 }
 
 func (b *branch) terminate() {
 	tx := b.tx
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
-	b.endTimer = nil
 	b.state = clientTerminated
 	stopTimer(&b.retransTimer)
 	tx.checkDoneLocked()
@@ -186,7 +183,7 @@ func (b *branch) cancelLocked() {
 	if !b.reliable {
 		stopTimer(&b.retransTimer)
 		b.interval = t1()
-		b.retransTimer = schedule(b.interval, b.retransmit)
+		arm(&b.retransTimer, b.interval)
 	}
 }
 

@@ -118,7 +118,7 @@ func ensureTransaction(ctx *engine.Context, st *txState) (*Transaction, int) {
 	count(&Stats.Inuse, 1)
 	st.tx = tx
 	tx.mu.Lock()
-	tx.lifeTimer = schedule(tx.lifetime(), tx.endOfLife)
+	arm(&tx.lifeTimer, tx.lifetime())
 	if tx.method == sip.MethodInvite && config.auto100.Load() {
 		tx.replyLocked(100, "Trying") // hop-by-hop: quiets the UAC's Timer A (§16.7 step 5 note)
 	}
@@ -320,9 +320,12 @@ func (tx *Transaction) sendBranchLocked(ctx *engine.Context, t engine.Branch, pr
 	m.SetRequestURI(t.URI)
 	bctx := tx.context(engine.RequestRoute, m, tx.received)
 	bctx.Flags, bctx.Modules = ctx.Flags, ctx.Modules
-	bctx.SetModuleState(ctx.ModuleState())
+	bctx.CopyModuleState(ctx)
 	bctx.DstURI, bctx.Path, bctx.RURIQ, bctx.BranchFlags, bctx.Socket = t.DstURI, t.Path, t.Q, t.Flags, t.Socket
 	b := &branch{tx: tx, index: len(tx.branches), id: sip.NewBranch()}
+	b.retransTimer.Init(b.retransmit)
+	b.timeoutTimer.Init(b.expire)
+	b.endTimer.Init(b.terminate)
 	if tx.onBranch != nil {
 		bst := &txState{tx: tx, locked: true, branch: b}
 		bctx.SetState(stateKey{}, bst)

@@ -128,12 +128,12 @@ func (tx *Transaction) provisionalLocked(b *branch, m *sip.Msg, code int) {
 		}
 		if first || config.restartFR.Load() {
 			stopTimer(&b.timeoutTimer)
-			b.timeoutTimer = schedule(tx.frInvTimeout, b.expire)
+			arm(&b.timeoutTimer, tx.frInvTimeout)
 		}
 		if b.cancelPending {
 			b.cancelLocked()
 		}
-	} else if first && b.retransTimer != nil {
+	} else if first && pending(&b.retransTimer) {
 		// §17.1.2.2: in Proceeding, Timer E fires every T2.
 		b.interval = t2() / 2
 	}

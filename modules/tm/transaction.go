@@ -59,11 +59,11 @@ type Transaction struct {
 	lastLocal bool
 	// replyTimer is Timer G; endTimer is H, I, J or L, whichever the state
 	// runs.
-	replyTimer, endTimer *timewheel.Timer
+	replyTimer, endTimer timewheel.Timer
 	replyInterval        time.Duration
 	// lifeTimer bounds the life of a transaction the script left without
 	// a final reply and without branches (t_newtran then exit).
-	lifeTimer *timewheel.Timer
+	lifeTimer timewheel.Timer
 
 	branches  []*branch
 	cancelled bool
@@ -99,6 +99,9 @@ func newTransaction(ctx *engine.Context, key string) *Transaction {
 	} else {
 		tx.avps = engine.NewAVPs()
 	}
+	tx.replyTimer.Init(tx.retransmitReply)
+	tx.endTimer.Init(tx.terminateServer)
+	tx.lifeTimer.Init(tx.endOfLife)
 	tx.reliable = ctx.Received.Proto != "" && ctx.Received.Proto != "udp"
 	if tx.log == nil {
 		tx.log = slog.Default()
@@ -157,14 +160,14 @@ func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool, rep
 	switch {
 	case tx.method == sip.MethodInvite && code < 300:
 		tx.state = serverAccepted
-		tx.endTimer = schedule(64*t1(), tx.terminateServer) // RFC 6026 Timer L
+		arm(&tx.endTimer, 64*t1()) // RFC 6026 Timer L
 	case tx.method == sip.MethodInvite:
 		tx.state = serverCompleted
 		if !tx.reliable {
 			tx.replyInterval = t1()
-			tx.replyTimer = schedule(tx.replyInterval, tx.retransmitReply) // Timer G
+			arm(&tx.replyTimer, tx.replyInterval) // Timer G
 		}
-		tx.endTimer = schedule(64*t1(), tx.terminateServer) // Timer H
+		arm(&tx.endTimer, 64*t1()) // Timer H
 	default:
 		tx.state = serverCompleted
 		tx.endAfterLocked(waitTime()) // Timer J
@@ -180,7 +183,7 @@ func (tx *Transaction) endAfterLocked(d time.Duration) {
 		return
 	}
 	stopTimer(&tx.endTimer)
-	tx.endTimer = schedule(d, tx.terminateServer)
+	arm(&tx.endTimer, d)
 }
 
 // replyLocked sends a reply tm builds itself (t_reply, 100 Trying, 408,
@@ -229,7 +232,7 @@ func (tx *Transaction) retransmitReply() {
 	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
 	tx.sender.SendReply(ctx, tx.lastReply)
 	tx.replyInterval = min(2*tx.replyInterval, t2())
-	tx.replyTimer = schedule(tx.replyInterval, tx.retransmitReply)
+	arm(&tx.replyTimer, tx.replyInterval)
 }
 
 // ackLocked takes the ACK of a non-2xx final reply: Completed becomes
@@ -250,7 +253,7 @@ func (tx *Transaction) ackLocked() bool {
 			return true
 		}
 		stopTimer(&tx.endTimer)
-		tx.endTimer = schedule(t4, tx.terminateServer) // Timer I
+		arm(&tx.endTimer, t4) // Timer I
 		return true
 	case serverConfirmed:
 		return true
@@ -265,7 +268,6 @@ func (tx *Transaction) terminateServer() {
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
 	stopTimer(&tx.replyTimer)
-	tx.endTimer = nil
 	tx.state = serverTerminated
 	tx.checkDoneLocked()
 }
@@ -314,12 +316,11 @@ func (tx *Transaction) lifetime() time.Duration {
 func (tx *Transaction) endOfLife() {
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
-	tx.lifeTimer = nil
 	if tx.destroyed || tx.state != serverProceeding {
 		return
 	}
 	if tx.pendingLocked() {
-		tx.lifeTimer = schedule(tx.lifetime(), tx.endOfLife)
+		arm(&tx.lifeTimer, tx.lifetime())
 		return
 	}
 	tx.replyLocked(500, "Server Internal Error")
