@@ -47,6 +47,14 @@ func viaValue(out *engine.Outgoing, branch string) string {
 }
 
 func upper(s string) string {
+	switch s { // the common ones without an allocation
+	case "udp":
+		return "UDP"
+	case "tcp":
+		return "TCP"
+	case "tls":
+		return "TLS"
+	}
 	b := []byte(s)
 	for i, c := range b {
 		if c >= 'a' && c <= 'z' {

@@ -169,8 +169,7 @@ func (s *Server) sendRequest(ctx *engine.Context, t resolver.Target, branch stri
 	if branch == "" {
 		branch = sip.StatelessBranch(ctx.Msg, t.String())
 	}
-	host, port := sock.SentBy()
-	out := &engine.Outgoing{Proto: proto.String(), Local: sock.Local, Advertised: HostPort(host, port), Dst: t.Addr}
+	out := &engine.Outgoing{Proto: proto.String(), Local: sock.Local, Advertised: sock.SentByHostPort(), Dst: t.Addr}
 	*buf = BuildForward((*buf)[:0], ctx, out, branch)
 	d := transport.Destination{Proto: proto, Addr: t.Addr, Socket: sock}
 	if err := s.transport.Send(d, *buf); err != nil {

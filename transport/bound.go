@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"strconv"
 )
 
 // Socket is a bound socket= definition.
@@ -19,12 +20,24 @@ type Socket struct {
 	name       string
 	sentByHost string
 	sentByPort int
+	sentBy     string // sentByHost:sentByPort
 }
 
 // bound records what String and SentBy return, once Local is known.
 func (s *Socket) bound() {
 	s.name = s.formatName()
 	s.sentByHost, s.sentByPort = s.formatSentBy()
+	s.sentBy = s.sentByHost + ":" + strconv.Itoa(s.sentByPort)
+}
+
+// SentByHostPort is SentBy as "host:port", IPv6 in brackets: what Via
+// and Record-Route carry.
+func (s *Socket) SentByHostPort() string {
+	if s.sentBy != "" {
+		return s.sentBy
+	}
+	host, port := s.SentBy()
+	return host + ":" + strconv.Itoa(port)
 }
 
 // Proto is the socket's transport.

@@ -154,8 +154,7 @@ func (tx *Transaction) relayLocked2xx(m *sip.Msg) {
 	if data == nil {
 		return
 	}
-	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
-	if err := tx.sender.SendReply(ctx, data); err == nil {
+	if err := tx.sendReply(data); err == nil {
 		count(&Stats.RelayedReplies, 1)
 	}
 }

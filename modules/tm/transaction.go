@@ -134,6 +134,20 @@ func (tx *Transaction) context(route engine.RouteType, m *sip.Msg, received engi
 	return ctx
 }
 
+// replyContexts hold the contexts sendReply hands the core: a Context is
+// large, and the core does not keep it.
+var replyContexts = sync.Pool{New: func() any { return new(engine.Context) }}
+
+// sendReply sends data to the request's sender (RFC 3261 §18.2.2).
+func (tx *Transaction) sendReply(data []byte) error {
+	ctx := replyContexts.Get().(*engine.Context)
+	ctx.Msg, ctx.Received = tx.request, tx.received
+	err := tx.sender.SendReply(ctx, data)
+	*ctx = engine.Context{}
+	replyContexts.Put(ctx)
+	return err
+}
+
 // sendUpstreamLocked sends a reply to the request's sender and moves the
 // server transaction on (RFC 3261 §17.2.1, §17.2.2, RFC 6026 §7.1).
 // reply is the received reply being relayed, nil for one tm made.
@@ -141,8 +155,7 @@ func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool, rep
 	if tx.state != serverProceeding {
 		return
 	}
-	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
-	if err := tx.sender.SendReply(ctx, data); err != nil {
+	if err := tx.sendReply(data); err != nil {
 		tx.log.Info("tm: could not send a reply", "code", code, "err", err)
 	}
 	if local {
@@ -217,8 +230,7 @@ func (tx *Transaction) retransmitLocked() {
 	if tx.lastReply == nil || tx.state == serverAccepted || tx.state == serverTerminated {
 		return
 	}
-	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
-	tx.sender.SendReply(ctx, tx.lastReply)
+	tx.sendReply(tx.lastReply)
 }
 
 // retransmitReply is Timer G: the final non-2xx reply again, the interval
@@ -229,8 +241,7 @@ func (tx *Transaction) retransmitReply() {
 	if tx.state != serverCompleted || tx.destroyed {
 		return
 	}
-	ctx := &engine.Context{Msg: tx.request, Received: tx.received}
-	tx.sender.SendReply(ctx, tx.lastReply)
+	tx.sendReply(tx.lastReply)
 	tx.replyInterval = min(2*tx.replyInterval, t2())
 	arm(&tx.replyTimer, tx.replyInterval)
 }
