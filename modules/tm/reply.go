@@ -87,6 +87,7 @@ func (tx *Transaction) branchReplyLocked(ctx *engine.Context, b *branch, m *sip.
 			for _, other := range tx.branches { // §16.7 step 10
 				other.cancelLocked()
 			}
+			tx.shedLocked()
 		} else if tx.state == serverProceeding {
 			tx.relayReplyLocked(m, code, nil)
 		}
