@@ -27,8 +27,18 @@ modparam("acc", "detect_direction", 0)`, 1)
 }
 
 // accLines returns the server's accounting lines that contain all of
-// parts.
+// parts. acc logs a reply after tm sent it (TMCB_RESPONSE_OUT), so the
+// last line can come just after sipp, which got the reply, exits: the
+// log is read again for up to a second until a line is there.
 func accLines(s *server, parts ...string) []string {
+	for deadline := time.Now().Add(time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if out := matchLines(s, parts); len(out) > 0 || time.Now().After(deadline) {
+			return out
+		}
+	}
+}
+
+func matchLines(s *server, parts []string) []string {
 	var out []string
 next:
 	for _, l := range strings.Split(s.Log(), "\n") {
