@@ -3,6 +3,10 @@
 //	switchboard [-f opensips.cfg] [-p "m4 -DX"] [-E]   run (no -f: the embedded default script)
 //	switchboard -c -f opensips.cfg [-p m4]            check a script, print every error
 //	switchboard -dump FILE                            parse a SIP message file and print its structure
+//
+// The server runs Go's garbage collector with GOGC=200
+// (core.DefaultGCPercent, see docs/performance.md); GOGC and GOMEMLIMIT
+// in the environment override it.
 package main
 
 import (
