@@ -48,6 +48,9 @@ func BuildForward(dst []byte, ctx *engine.Context, out *engine.Outgoing, branch 
 // and advertised_port parameters, else the bound address (OpenSIPS's
 // order).
 func Advertised(ctx *engine.Context, sock *transport.Socket) string {
+	if ctx.Send.AdvertisedHost == "" && ctx.Send.AdvertisedPort == 0 {
+		return sock.SentByHostPort() // worked out once per socket
+	}
 	host, port := sock.Advertise(ctx.Send.AdvertisedHost, ctx.Send.AdvertisedPort)
 	return HostPort(host, port)
 }
@@ -89,6 +92,14 @@ func viaValue(out *engine.Outgoing, branch string) string {
 }
 
 func upper(s string) string {
+	switch s { // the common ones without an allocation
+	case "udp":
+		return "UDP"
+	case "tcp":
+		return "TCP"
+	case "tls":
+		return "TLS"
+	}
 	b := []byte(s)
 	for i, c := range b {
 		if c >= 'a' && c <= 'z' {

@@ -29,8 +29,14 @@ func (s *Server) receive(p *transport.Packet) {
 	if t := transport.CurrentTap(); t != nil {
 		t(&transport.Traced{Proto: p.Socket.Proto(), Local: p.Socket.Local, Remote: p.Src, Data: p.Data})
 	}
-	m, err := sip.Parse(p.Data) // copies: p.Data is the reader's buffer
-	if m == nil {
+	// The Msg comes from a pool and goes back when the message is done:
+	// a module that keeps a message longer keeps a Clone. Its text is a
+	// fresh copy (p.Data is the reader's buffer), never reused, so the
+	// strings modules take from it stay valid.
+	m := s.msgs.Get().(*sip.Msg)
+	err := sip.ParseInto(m, string(p.Data))
+	if m.Version() == "" {
+		s.msgs.Put(m)
 		// Not even its kind is known: OpenSIPS counts it as a request error.
 		stats.Core.ErrRequests.Inc()
 		s.log.Core.Debug("dropped a message whose first line does not parse", "src", p.Src.String(), "err", err)
@@ -69,6 +75,9 @@ func (s *Server) receive(p *transport.Packet) {
 		stats.Core.RcvReplies.Inc()
 		s.reply(ctx, l)
 	}
+	// Not deferred: after a panic the message goes to the collector
+	// rather than back to the pool.
+	s.msgs.Put(m)
 }
 
 // badMessage hands a request that failed parsing to error_route with

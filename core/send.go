@@ -105,7 +105,7 @@ func (s *Server) ForwardRequest(ctx *engine.Context, dst string) error {
 	if err != nil {
 		return fmt.Errorf("forward to %q: %w", hop, err)
 	}
-	rctx, cancel := resolveContext()
+	rctx, cancel := resolveContextFor(u.Host)
 	targets, err := s.resolver.Resolve(rctx, &u)
 	cancel()
 	if err != nil {
@@ -134,7 +134,7 @@ func (s *Server) SendBranch(ctx *engine.Context, dst, branch string) (*engine.Se
 	if err != nil {
 		return nil, fmt.Errorf("send to %q: %w", hop, err)
 	}
-	rctx, cancel := resolveContext()
+	rctx, cancel := resolveContextFor(u.Host)
 	targets, err := s.resolver.Resolve(rctx, &u)
 	cancel()
 	if err != nil {

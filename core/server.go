@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"switchboard/engine"
 	"switchboard/resolver"
 	"switchboard/script/ast"
+	"switchboard/sip"
 	"switchboard/stats"
 	"switchboard/status"
 	"switchboard/transport"
@@ -30,6 +33,7 @@ type Server struct {
 	msgID    atomic.Uint64
 	contexts sync.Pool
 	buffers  sync.Pool
+	msgs     sync.Pool // *sip.Msg for received messages
 
 	stopTimers chan struct{}
 	timers     sync.WaitGroup
@@ -102,6 +106,7 @@ func newServer(script *Script, opts ServerOptions) (*Server, error) {
 		return &engine.Context{Vars: engine.NewVars(), AVPs: engine.NewAVPs(), Sender: s, Log: s.log.Script}
 	}
 	s.buffers.New = func() any { b := make([]byte, 0, 4096); return &b }
+	s.msgs.New = func() any { return new(sip.Msg) }
 	s.transport = transport.NewManager(transport.Config{
 		TCPConnectTimeout:     time.Duration(s.cfg.TCPConnectTimeoutMS) * time.Millisecond,
 		TCPConnectionLifetime: time.Duration(s.cfg.TCPConnectionLifetime) * time.Second,
@@ -270,4 +275,14 @@ func (s *Server) netListeners() []stats.Listener {
 		out[i] = stats.Listener{Proto: sock.Proto().String(), Addr: sock.Local}
 	}
 	return out
+}
+
+// resolveContextFor is resolveContext for a URI's host: an IP address
+// needs no lookup, so it gets no timer (three allocations and a runtime
+// timer per forwarded request).
+func resolveContextFor(host string) (context.Context, context.CancelFunc) {
+	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		return context.Background(), func() {}
+	}
+	return resolveContext()
 }

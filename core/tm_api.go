@@ -27,7 +27,8 @@ type TMEvent struct {
 	// read it, never change it.
 	Request *sip.Msg
 	// Reply is the reply received from downstream, nil when tm made the
-	// reply itself (a local reply, a timeout).
+	// reply itself (a local reply, a timeout). Valid during the call
+	// only: the core reuses received messages.
 	Reply  *sip.Msg
 	Code   int
 	Reason string

@@ -54,6 +54,9 @@ type Branch struct {
 // message, its flags, the branches, variables and return values. A worker
 // owns it while a route runs; nothing in it is shared.
 type Context struct {
+	// Msg is the message the route runs on. A received message is the
+	// core's: it is reused once the message is processed, so a module that
+	// keeps it (or a pointer into it) longer keeps a Clone.
 	Msg *sip.Msg
 
 	// Route is the type of the route running now.

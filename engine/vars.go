@@ -7,8 +7,9 @@ type Vars struct {
 	values map[string]Value
 }
 
-// NewVars makes an empty variable set.
-func NewVars() *Vars { return &Vars{values: map[string]Value{}} }
+// NewVars makes an empty variable set. Its map is made on the first Set,
+// so the contexts tm makes for its routes cost one small allocation.
+func NewVars() *Vars { return &Vars{} }
 
 // Get returns the value of $var(name), null when unset.
 func (v *Vars) Get(name string) Value { return v.values[name] }
@@ -18,6 +19,9 @@ func (v *Vars) Set(name string, val Value) {
 	if val.IsNull() {
 		delete(v.values, name)
 		return
+	}
+	if v.values == nil {
+		v.values = map[string]Value{}
 	}
 	v.values[name] = val
 }
@@ -30,12 +34,16 @@ type AVPs struct {
 	lists map[string][]Value // newest last in the slice: appending is cheap
 }
 
-// NewAVPs makes an empty AVP set.
-func NewAVPs() *AVPs { return &AVPs{lists: map[string][]Value{}} }
+// NewAVPs makes an empty AVP set. Its map is made when the first AVP is
+// added: most transactions never have one.
+func NewAVPs() *AVPs { return &AVPs{} }
 
 // Clone returns a copy of a that shares nothing with it: tm keeps one
 // with a transaction, since the message's own set is reused.
 func (a *AVPs) Clone() *AVPs {
+	if len(a.lists) == 0 {
+		return &AVPs{}
+	}
 	c := &AVPs{lists: make(map[string][]Value, len(a.lists))}
 	for name, l := range a.lists {
 		c.lists[name] = append([]Value(nil), l...)
@@ -47,13 +55,21 @@ func (a *AVPs) Clone() *AVPs {
 func (a *AVPs) Reset() { clear(a.lists) }
 
 // Add puts v on top of the list of name.
-func (a *AVPs) Add(name string, v Value) { a.lists[name] = append(a.lists[name], v) }
+func (a *AVPs) Add(name string, v Value) {
+	if a.lists == nil {
+		a.lists = map[string][]Value{}
+	}
+	a.lists[name] = append(a.lists[name], v)
+}
 
 // Replace makes v the only value of name; null removes them all.
 func (a *AVPs) Replace(name string, v Value) {
 	if v.IsNull() {
 		delete(a.lists, name)
 		return
+	}
+	if a.lists == nil {
+		a.lists = map[string][]Value{}
 	}
 	a.lists[name] = append(a.lists[name][:0], v)
 }

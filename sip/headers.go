@@ -68,14 +68,14 @@ func (m *Msg) Vias() ([]Via, error) {
 	c := &m.cache.vias
 	if !c.done {
 		c.done = true
-		c.err = m.scanVias(func(v *Via) { c.val = append(c.val, *v) })
+		c.err = m.scanVias(&c.val)
 	}
 	return c.val, c.err
 }
 
-// scanVias parses every via-parm and hands each to keep, which may be nil
-// when only validity matters (Check): then nothing is stored.
-func (m *Msg) scanVias(keep func(*Via)) error {
+// scanVias parses every via-parm and appends each to keep, which may be
+// nil when only validity matters (Check): then nothing is stored.
+func (m *Msg) scanVias(keep *[]Via) error {
 	for hi := range m.headers {
 		h := &m.headers[hi]
 		if h.Type != HdrVia {
@@ -92,7 +92,7 @@ func (m *Msg) scanVias(keep func(*Via)) error {
 			if keep != nil {
 				v.Start += h.ValueStart
 				v.End += h.ValueStart
-				keep(&v)
+				*keep = append(*keep, v)
 			}
 			i = next
 		}

@@ -45,11 +45,36 @@ func (m *Msg) Reset() {
 	headers := m.headers[:0]
 	lumps := m.Lumps
 	lumps.Reset()
+	vias := m.cache.vias.val[:0]
+	scratch := m.edits.scratch
+	scratch.Reset()
 	*m = Msg{}
 	if cap(headers) > len(m.headerBuf) {
 		m.headers = headers // a grown index is worth keeping
 	}
 	m.Lumps = lumps
+	m.cache.vias.val = vias
+	m.edits.scratch = scratch
+}
+
+// Clone returns a copy of m that shares no mutable state with it: its own
+// header index, edits (lumps, new Request-URI and body) and typed-value
+// cache, which it fills again on first use. The message text is shared;
+// it never changes. Keep a clone, not the message, when a Msg must outlive
+// the function it was handed to: the core reuses received messages.
+func (m *Msg) Clone() *Msg {
+	c := new(Msg)
+	*c = *m
+	c.cache = typedCache{}
+	c.edits.scratch = Lumps{}
+	c.Lumps = m.Lumps.Clone()
+	if len(m.headers) <= len(c.headerBuf) {
+		c.headers = c.headerBuf[:len(m.headers)]
+		copy(c.headers, m.headers)
+	} else {
+		c.headers = append([]Header(nil), m.headers...)
+	}
+	return c
 }
 
 // ParseInto is Parse into a Msg the caller owns (for example one from a

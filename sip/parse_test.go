@@ -203,6 +203,51 @@ func TestParseIntoReuse(t *testing.T) {
 	equal(t, "output", string(m.Bytes()), second)
 }
 
+func TestClone(t *testing.T) {
+	many := strings.Replace(msg(basicRequest), "Call-ID:", strings.Repeat("X-Pad: 1\r\n", 30)+"Call-ID:", 1)
+	tests := []struct {
+		name string
+		text string
+		edit func(m *Msg) // made on the original before cloning
+	}{
+		{"plain", msg(basicRequest), func(*Msg) {}},
+		{"with edits", msg(basicRequest), func(m *Msg) {
+			m.AddHeader("X-Before", "1")
+			m.SetRequestURI("sip:carol@example.net")
+		}},
+		{"index beyond the inline array", many, func(m *Msg) { m.AddHeader("X-Before", "1") }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var m Msg
+			if err := ParseInto(&m, tc.text); err != nil {
+				t.Fatal(err)
+			}
+			tc.edit(&m)
+			m.Via() // fill a cache the clone must not share
+			before := string(m.Bytes())
+			c := m.Clone()
+			equal(t, "clone output", string(c.Bytes()), before)
+			c.AddHeader("X-Clone", "1")
+			c.SetRequestURI("sip:dave@example.org")
+			equal(t, "original after editing the clone", string(m.Bytes()), before)
+			// The original reused for another message: the clone keeps
+			// its own index and values.
+			if err := ParseInto(&m, strings.Replace(msg(basicRequest), "z9hG4bK1", "z9hG4bK9", 1)); err != nil {
+				t.Fatal(err)
+			}
+			v, err := c.Via()
+			if err != nil {
+				t.Fatal(err)
+			}
+			equal(t, "clone's Via after reuse of the original", v.Branch, "z9hG4bK1")
+			equal(t, "clone's headers", len(c.Headers()) > 0, true)
+			cid, _ := c.CallID()
+			equal(t, "clone's Call-ID", cid, "c1@example.com")
+		})
+	}
+}
+
 func TestParseDoesNotAliasInput(t *testing.T) {
 	data := []byte(msg(basicRequest))
 	m, err := Parse(data)

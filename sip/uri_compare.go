@@ -59,7 +59,7 @@ func equalURIHost(a, b string) bool {
 func uriHostIP(h string) (netip.Addr, bool) {
 	if len(h) > 2 && h[0] == '[' && h[len(h)-1] == ']' {
 		h = h[1 : len(h)-1]
-	} else if h == "" || strings.Trim(h, "0123456789.") != "" {
+	} else if h == "" || !onlyDigitsAndDots(h) {
 		return netip.Addr{}, false
 	}
 	a, err := netip.ParseAddr(h)

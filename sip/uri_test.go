@@ -552,3 +552,22 @@ func BenchmarkURIEqual(b *testing.B) {
 		}
 	}
 }
+
+func TestOnlyDigitsAndDots(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"", true},
+		{"192.0.2.1", true},
+		{"1..2", true},
+		{"1.2.3.4a", false},
+		{"a1", false},
+		{"1-2", false},
+	}
+	for _, tc := range tests {
+		if got := onlyDigitsAndDots(tc.in); got != tc.want {
+			t.Errorf("onlyDigitsAndDots(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -16,8 +17,32 @@ type Socket struct {
 	globalHost string
 	globalPort int
 
-	udp []*net.UDPConn // one, or one per reader with reuse_port
+	udp []udpConn // one, or one per reader with reuse_port
 	tcp *net.TCPListener
+
+	// name, sentByHost and sentByPort are String and SentBy, worked out
+	// once when the socket is bound: every message asks for them.
+	name       string
+	sentByHost string
+	sentByPort int
+	sentBy     string // sentByHost:sentByPort
+}
+
+// bound records what String and SentBy return, once Local is known.
+func (s *Socket) bound() {
+	s.name = s.formatName()
+	s.sentByHost, s.sentByPort = s.formatSentBy()
+	s.sentBy = s.sentByHost + ":" + strconv.Itoa(s.sentByPort)
+}
+
+// SentByHostPort is SentBy as "host:port", IPv6 in brackets: what Via
+// and Record-Route carry.
+func (s *Socket) SentByHostPort() string {
+	if s.sentBy != "" {
+		return s.sentBy
+	}
+	host, port := s.SentBy()
+	return host + ":" + strconv.Itoa(port)
 }
 
 // Proto is the socket's transport.
@@ -25,13 +50,28 @@ func (s *Socket) Proto() Proto { return s.Spec.Proto }
 
 // String is the OpenSIPS name of the socket, "udp:127.0.0.1:5060".
 func (s *Socket) String() string {
+	if s.name != "" {
+		return s.name
+	}
+	return s.formatName()
+}
+
+func (s *Socket) formatName() string {
 	return s.Spec.Proto.String() + ":" + hostPort(s.Local.Addr().String(), int(s.Local.Port()))
 }
 
 // SentBy is the host and port to put in Via and Record-Route: the "as"
 // address when the definition has one, else the advertised_address and
-// advertised_port core parameters, else the bound address.
-func (s *Socket) SentBy() (host string, port int) { return s.Advertise("", 0) }
+// advertised_port core parameters, else the bound address. It is worked
+// out once when the socket is bound.
+func (s *Socket) SentBy() (host string, port int) {
+	if s.name != "" {
+		return s.sentByHost, s.sentByPort
+	}
+	return s.formatSentBy()
+}
+
+func (s *Socket) formatSentBy() (host string, port int) { return s.Advertise("", 0) }
 
 // Advertise is SentBy for a message whose script called
 // set_advertised_address (host) or set_advertised_port (port): as in

@@ -162,6 +162,7 @@ func (m *Manager) bind(spec SocketSpec) (*Socket, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.bound()
 	return s, nil
 }
 

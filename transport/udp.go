@@ -32,7 +32,12 @@ func (m *Manager) bindUDP(s *Socket, addr netip.AddrPort) error {
 			s.closeKernel()
 			return err
 		}
-		c := pc.(*net.UDPConn)
+		c, err := newUDPConn(pc.(*net.UDPConn))
+		if err != nil {
+			pc.Close()
+			s.closeKernel()
+			return err
+		}
 		s.udp = append(s.udp, c)
 		if i == 0 {
 			// Later reuse_port sockets must share the port the kernel
@@ -66,12 +71,12 @@ func (m *Manager) startUDP(s *Socket) {
 // readUDP delivers datagrams until the socket closes. The buffer and the
 // Packet belong to this goroutine and are reused, so receiving allocates
 // nothing.
-func (m *Manager) readUDP(s *Socket, c *net.UDPConn) {
+func (m *Manager) readUDP(s *Socket, c udpConn) {
 	defer m.wg.Done()
-	buf := make([]byte, maxDatagram)
+	r := newUDPReader()
 	pkt := &Packet{Socket: s}
 	for {
-		n, src, err := c.ReadFromUDPAddrPort(buf)
+		data, src, err := r.readFrom(c)
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) || m.isClosed() {
 				return
@@ -83,11 +88,11 @@ func (m *Manager) readUDP(s *Socket, c *net.UDPConn) {
 		}
 		// CRLF keep-alives (RFC 5626 §3.5.1 is for streams, but many user
 		// agents send them over UDP too) carry no message.
-		if n == 0 || sip.KeepaliveLen(buf[:n]) == n {
+		if len(data) == 0 || sip.KeepaliveLen(data) == len(data) {
 			continue
 		}
-		pkt.Data = buf[:n]
-		pkt.Src = netip.AddrPortFrom(src.Addr().Unmap(), src.Port())
+		pkt.Data = data
+		pkt.Src = src
 		m.handler(pkt)
 	}
 }
@@ -107,7 +112,7 @@ func (m *Manager) sendUDP(d Destination, data []byte) error {
 	if len(data) > maxDatagram {
 		return fmt.Errorf("transport: send to %s: %d bytes do not fit a datagram", d.Addr, len(data))
 	}
-	if _, err := s.udp[0].WriteToUDPAddrPort(data, d.Addr); err != nil {
+	if err := s.udp[0].writeTo(data, d.Addr); err != nil {
 		return fmt.Errorf("transport: send to udp:%s: %w", d.Addr, err)
 	}
 	if t := tap.Load(); t != nil {

@@ -180,6 +180,20 @@ func TestSocketString(t *testing.T) {
 	if h, p := s[2].SentBy(); h != "[2001:db8::5]" || p != 5080 {
 		t.Errorf("advertised SentBy() = %s %d", h, p)
 	}
+	if got, want := s[1].SentByHostPort(), s[1].Local.String(); got != want {
+		t.Errorf("SentByHostPort() = %q, want %q", got, want)
+	}
+	if got := s[2].SentByHostPort(); got != "[2001:db8::5]:5080" {
+		t.Errorf("advertised SentByHostPort() = %q", got)
+	}
+	// A socket not bound by a manager works it out each time.
+	unbound := &Socket{Spec: SocketSpec{Proto: UDP}, Local: netip.MustParseAddrPort("[::1]:5062")}
+	if got := unbound.SentByHostPort(); got != "[::1]:5062" {
+		t.Errorf("unbound SentByHostPort() = %q", got)
+	}
+	if got := unbound.String(); got != "udp:[::1]:5062" {
+		t.Errorf("unbound String() = %q", got)
+	}
 }
 
 func BenchmarkUDPReceive(b *testing.B) {

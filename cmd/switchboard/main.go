@@ -6,6 +6,10 @@
 //
 // The flags are OpenSIPS's (options.go; -h lists them), so that a service
 // unit written for opensips starts switchboard unchanged.
+//
+// The server runs Go's garbage collector with GOGC=200
+// (core.DefaultGCPercent, see docs/performance.md); GOGC and GOMEMLIMIT
+// in the environment override it.
 package main
 
 import (
@@ -140,6 +144,7 @@ func run(o *options) int {
 		}
 		opts.Loggers = logs
 	}
+	core.TuneGC()
 	// Catch the signals before Start says "listening": whoever waits for
 	// that line may stop us at once. The MI's kill stops us as SIGTERM.
 	signals := make(chan os.Signal, 1)

@@ -22,14 +22,23 @@ type Wheel struct {
 	pos   int      // the slot the next tick visits
 }
 
-// Timer is one scheduled call. Stop it to cancel it.
+// Timer is one scheduled call. Stop it to cancel it. A Timer may also be
+// a field of its owner's struct, set up once with Init and armed again
+// and again with Reset, so that timers cost no allocation.
 type Timer struct {
 	fn         func()
 	slot       int
 	rounds     int // full turns of the wheel still to wait
 	prev, next *Timer
 	queued     bool
+	// firing is set while the timer is due and about to run; Stop and
+	// Reset clear it, and a cleared timer does not run.
+	firing bool
 }
+
+// Init sets the function t calls when it fires. Call it once, before the
+// first Reset.
+func (t *Timer) Init(fn func()) { t.fn = fn }
 
 // New makes a wheel that turns every tick with slots slots: one turn
 // covers tick*slots; longer timers wait for more turns.
@@ -47,19 +56,36 @@ func (w *Wheel) Tick() time.Duration { return w.tick }
 // up to whole ticks (at least one). fn must not block for long: every
 // other timer waits behind it.
 func (w *Wheel) Schedule(d time.Duration, fn func()) *Timer {
+	t := &Timer{fn: fn}
+	w.Reset(t, d)
+	return t
+}
+
+// Reset schedules t (set up with Init) to fire once d has passed, as
+// Schedule does; a run of t still waiting is cancelled first.
+func (w *Wheel) Reset(t *Timer, d time.Duration) {
 	ticks := int((d + w.tick - 1) / w.tick)
 	if ticks < 1 {
 		ticks = 1
 	}
-	t := &Timer{fn: fn}
 	w.mu.Lock()
+	if t.queued {
+		w.unlink(t)
+	}
+	t.firing = false
 	// The slot at pos is visited by the next tick, so a timer of one tick
 	// goes there.
 	t.slot = (w.pos + ticks - 1) % len(w.slots)
 	t.rounds = (ticks - 1) / len(w.slots)
 	w.push(t)
 	w.mu.Unlock()
-	return t
+}
+
+// Pending reports whether t waits to fire.
+func (w *Wheel) Pending(t *Timer) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return t.queued || t.firing
 }
 
 // Stop cancels t; it reports whether t was still waiting. A nil timer is
@@ -70,6 +96,11 @@ func (w *Wheel) Stop(t *Timer) bool {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if t.firing {
+		// Due on the tick being run, not run yet: it will not be.
+		t.firing = false
+		return true
+	}
 	if !t.queued {
 		return false
 	}
@@ -87,6 +118,7 @@ func (w *Wheel) Advance() {
 		next := t.next
 		if t.rounds == 0 {
 			w.unlink(t)
+			t.firing = true
 			due = append(due, t)
 		} else {
 			t.rounds--
@@ -96,7 +128,14 @@ func (w *Wheel) Advance() {
 	w.pos = (w.pos + 1) % len(w.slots)
 	w.mu.Unlock()
 	for _, t := range due {
-		t.fn()
+		// An earlier callback of this tick may have stopped or rearmed t.
+		w.mu.Lock()
+		run := t.firing
+		t.firing = false
+		w.mu.Unlock()
+		if run {
+			t.fn()
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package timewheel
 
 import (
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -76,5 +77,59 @@ func TestRun(t *testing.T) {
 	case <-done:
 	case <-time.After(2 * time.Second):
 		t.Fatal("the running wheel did not fire")
+	}
+}
+
+func TestResetEmbeddedTimer(t *testing.T) {
+	tests := []struct {
+		name string
+		// run arms a and b (both Init-ed to record the tick they fire
+		// on) before the wheel turns.
+		run  func(w *Wheel, a, b *Timer)
+		want []string
+	}{
+		{"fires once per reset", func(w *Wheel, a, _ *Timer) {
+			w.Reset(a, 2*time.Millisecond)
+		}, []string{"a@2"}},
+		{"reset while pending moves it", func(w *Wheel, a, _ *Timer) {
+			w.Reset(a, 2*time.Millisecond)
+			w.Reset(a, 4*time.Millisecond)
+		}, []string{"a@4"}},
+		{"stopped does not fire", func(w *Wheel, a, _ *Timer) {
+			w.Reset(a, 2*time.Millisecond)
+			if !w.Stop(a) || w.Stop(a) {
+				panic("Stop should report true once")
+			}
+		}, nil},
+		{"stopped by an earlier callback of the same tick", func(w *Wheel, a, b *Timer) {
+			a.Init(func() { w.Stop(b) })
+			w.Reset(a, 2*time.Millisecond)
+			w.Reset(b, 2*time.Millisecond)
+		}, nil},
+		{"rearmed by an earlier callback of the same tick runs later, once", func(w *Wheel, a, b *Timer) {
+			a.Init(func() { w.Reset(b, 3*time.Millisecond) })
+			w.Reset(a, 2*time.Millisecond)
+			w.Reset(b, 2*time.Millisecond)
+		}, []string{"b@5"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := New(time.Millisecond, 4)
+			tick := 0
+			var got []string
+			var a, b Timer
+			a.Init(func() { got = append(got, "a@"+strconv.Itoa(tick)) })
+			b.Init(func() { got = append(got, "b@"+strconv.Itoa(tick)) })
+			tc.run(w, &a, &b)
+			for tick = 1; tick <= 12; tick++ {
+				w.Advance()
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("fired %v, want %v", got, tc.want)
+			}
+			if w.Pending(&a) || w.Pending(&b) {
+				t.Fatal("a timer is still pending")
+			}
+		})
 	}
 }

@@ -48,7 +48,7 @@ type branch struct {
 
 	onReply engine.Route // t_on_reply set in branch_route
 
-	retransTimer, timeoutTimer, endTimer *timewheel.Timer
+	retransTimer, timeoutTimer, endTimer timewheel.Timer
 	interval                             time.Duration
 	retransmits                          int // request or CANCEL retransmissions so far, for the statistics
 }
@@ -60,9 +60,9 @@ func (b *branch) startedLocked() {
 	b.reliable = b.sent.Proto != "udp"
 	if !b.reliable {
 		b.interval = t1()
-		b.retransTimer = schedule(b.interval, b.retransmit)
+		arm(&b.retransTimer, b.interval)
 	}
-	b.timeoutTimer = schedule(b.tx.frTimeout, b.expire)
+	arm(&b.timeoutTimer, b.tx.frTimeout)
 }
 
 // retransmit is Timer A (INVITE) or E (others): the request, or the CANCEL
@@ -72,7 +72,6 @@ func (b *branch) retransmit() {
 	tx := b.tx
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
-	b.retransTimer = nil
 	if tx.destroyed || b.state == clientTerminated {
 		return
 	}
@@ -89,7 +88,7 @@ func (b *branch) retransmit() {
 	count(&Stats.RetransReq[min(b.retransmits, len(Stats.RetransReq)-1)], 1)
 	b.retransmits++
 	b.interval = min(2*b.interval, t2())
-	b.retransTimer = schedule(b.interval, b.retransmit)
+	arm(&b.retransTimer, b.interval)
 }
 
 // expire is the final reply timeout: the branch ends with a 408 of our
@@ -99,7 +98,6 @@ func (b *branch) expire() {
 	tx := b.tx
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
-	b.timeoutTimer = nil
 	if tx.destroyed || b.state >= clientCompleted {
 		return
 	}
@@ -135,14 +133,13 @@ func (b *branch) completeLocked() {
 		b.state = clientTerminated
 		return
 	}
-	b.endTimer = schedule(wait, b.terminate)
+	arm(&b.endTimer, wait)
 }
 
 func (b *branch) terminate() {
 	tx := b.tx
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
-	b.endTimer = nil
 	b.state = clientTerminated
 	stopTimer(&b.retransTimer)
 	tx.checkDoneLocked()
@@ -215,7 +212,7 @@ func (b *branch) cancelLocked() {
 	if !b.reliable {
 		stopTimer(&b.retransTimer)
 		b.interval, b.retransmits = t1(), 0
-		b.retransTimer = schedule(b.interval, b.retransmit)
+		arm(&b.retransTimer, b.interval)
 	}
 }
 

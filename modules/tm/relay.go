@@ -121,7 +121,7 @@ func ensureTransaction(ctx *engine.Context, st *txState) (*Transaction, int) {
 	count(&Stats.Inuse, 1)
 	st.tx = tx
 	tx.mu.Lock()
-	tx.lifeTimer = schedule(tx.lifetime(), tx.endOfLife)
+	arm(&tx.lifeTimer, tx.lifetime())
 	if tx.method == sip.MethodInvite && config.auto100.Load() {
 		tx.replyLocked(100, "Trying") // hop-by-hop: quiets the UAC's Timer A (§16.7 step 5 note)
 	}
@@ -210,13 +210,14 @@ func tRelay(ctx *engine.Context, a []engine.Arg) int {
 			return cancelInvite(ctx, st, inv)
 		}
 	}
+	created := st.tx == nil
 	tx, ret := ensureTransaction(ctx, st)
 	if tx == nil {
 		return ret
 	}
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
-	tx.takeRequestLocked(ctx)
+	tx.takeRequestLocked(ctx, created)
 	ret = tx.relayLocked(ctx, proxy)
 	if ret < 0 && !flags.noAuto477 && !st.newtran && !tx.pendingLocked() {
 		tx.replyLocked(477, "Send failed (477/TM)")
@@ -227,14 +228,18 @@ func tRelay(ctx *engine.Context, a []engine.Arg) int {
 // takeRequestLocked keeps the request in ctx as the branches will leave
 // with it: the script's edits made until now, its flags, send options,
 // AVPs and what it asked of other modules (rr's record_route), which
-// applies to every branch, including those sent from failure_route.
-func (tx *Transaction) takeRequestLocked(ctx *engine.Context) {
-	tx.request = cloneRequest(ctx.Msg)
+// applies to every branch, including those sent from failure_route. A
+// transaction just created has the request and AVPs already; one made
+// before (t_newtran) takes them again.
+func (tx *Transaction) takeRequestLocked(ctx *engine.Context, created bool) {
+	if !created {
+		tx.request = cloneRequest(ctx.Msg)
+		if ctx.AVPs != nil {
+			tx.avps = ctx.AVPs.Clone()
+		}
+	}
 	tx.flags, tx.modules, tx.send = ctx.Flags, ctx.Modules, ctx.Send
 	tx.moduleState = ctx.ModuleState()
-	if ctx.AVPs != nil {
-		tx.avps = ctx.AVPs.Clone()
-	}
 }
 
 // tNewtran is t_newtran().
@@ -334,9 +339,10 @@ func (tx *Transaction) sendBranchLocked(ctx *engine.Context, t engine.Branch, pr
 	}
 	bctx := tx.context(engine.RequestRoute, m, tx.received)
 	bctx.Flags, bctx.Modules, bctx.Send = ctx.Flags, ctx.Modules, ctx.Send
-	bctx.SetModuleState(ctx.ModuleState())
+	bctx.CopyModuleState(ctx)
 	bctx.DstURI, bctx.Path, bctx.RURIQ, bctx.BranchFlags, bctx.Socket = t.DstURI, t.Path, t.Q, t.Flags, t.Socket
 	b := &branch{tx: tx, index: len(tx.branches), id: sip.NewBranch()}
+	b.initTimers()
 	if tx.onBranch != nil {
 		bst := &txState{tx: tx, locked: true, branch: b}
 		bctx.SetState(stateKey{}, bst)

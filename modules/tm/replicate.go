@@ -60,6 +60,7 @@ func tReplicate(ctx *engine.Context, a []engine.Arg) int {
 		st.tx.replicated = true
 		return st.tx.relayLocked(ctx, "")
 	}
+	created := st.tx == nil
 	tx, ret := ensureTransaction(ctx, st)
 	if tx == nil {
 		return ret
@@ -67,7 +68,7 @@ func tReplicate(ctx *engine.Context, a []engine.Arg) int {
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
 	tx.replicated = true
-	tx.takeRequestLocked(ctx)
+	tx.takeRequestLocked(ctx, created)
 	return tx.relayLocked(ctx, "")
 }
 

@@ -92,12 +92,14 @@ func (tx *Transaction) branchReplyLocked(ctx *engine.Context, b *branch, m *sip.
 			for _, other := range tx.branches { // §16.7 step 10
 				other.cancelLocked()
 			}
+			tx.shedLocked()
 		} else if tx.state == serverProceeding {
 			tx.relayReplyLocked(m, code, nil)
 		}
 		tx.checkDoneLocked()
 	default:
-		b.code, b.final, b.gotFinal, b.local = code, m, true, false
+		// A clone: the core reuses m once this reply is processed.
+		b.code, b.final, b.gotFinal, b.local = code, m.Clone(), true, false
 		if invite {
 			b.ackLocked(m)
 		}
@@ -132,12 +134,12 @@ func (tx *Transaction) provisionalLocked(b *branch, m *sip.Msg, code int) {
 		}
 		if first || config.restartFR.Load() {
 			stopTimer(&b.timeoutTimer)
-			b.timeoutTimer = schedule(tx.frInvTimeout, b.expire)
+			arm(&b.timeoutTimer, tx.frInvTimeout)
 		}
 		if b.cancelPending {
 			b.cancelLocked()
 		}
-	} else if first && b.retransTimer != nil {
+	} else if first && pending(&b.retransTimer) {
 		// §17.1.2.2: in Proceeding, Timer E fires every T2.
 		b.interval = t2() / 2
 	}
@@ -158,8 +160,7 @@ func (tx *Transaction) relayLocked2xx(m *sip.Msg) {
 	if data == nil || tx.replicated {
 		return
 	}
-	ctx := tx.replyContext()
-	if err := tx.sender.SendReply(ctx, data); err == nil {
+	if err := tx.sendReply(data); err == nil {
 		count(&Stats.RelayedReplies, 1)
 	}
 }

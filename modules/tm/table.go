@@ -100,6 +100,7 @@ func requestKey(m *sip.Msg, method string) (string, error) {
 	}
 	var b strings.Builder
 	if via.HasRFC3261Branch() {
+		b.Grow(len("3261\x00") + len(via.Branch) + len(via.Host) + len(":65535\x00\x00") + len(method))
 		b.WriteString("3261\x00")
 		b.WriteString(via.Branch)
 		b.WriteByte(0)

@@ -110,14 +110,16 @@ func startWheel() {
 	wheelStart.Do(func() { go wheel.Run(nil) })
 }
 
-// schedule runs fn after d on the wheel.
-func schedule(d time.Duration, fn func()) *timewheel.Timer {
+// arm starts t (a timer field, Init-ed when its owner was made) to fire
+// after d, cancelling a run still waiting. Embedded timers cost no
+// allocation per start.
+func arm(t *timewheel.Timer, d time.Duration) {
 	startWheel()
-	return wheel.Schedule(d, fn)
+	wheel.Reset(t, d)
 }
 
-// stopTimer cancels *t and forgets it.
-func stopTimer(t **timewheel.Timer) {
-	wheel.Stop(*t)
-	*t = nil
-}
+// stopTimer cancels t.
+func stopTimer(t *timewheel.Timer) { wheel.Stop(t) }
+
+// pending reports whether t waits to fire.
+func pending(t *timewheel.Timer) bool { return wheel.Pending(t) }

@@ -202,6 +202,56 @@ func TestInviteClientTransaction(t *testing.T) {
 	settle(t)
 }
 
+// TestAnsweredInvite: a 2xx goes upstream, the INVITE server transaction
+// is Accepted (RFC 6026 §7.1): retransmitted INVITEs are absorbed,
+// retransmitted 2xx still go upstream (§8.2), and the transaction keeps
+// neither its last reply nor the INVITE its branch sent (shedLocked)
+// until Timers L and M end it.
+func TestAnsweredInvite(t *testing.T) {
+	h := newHarness(t, simpleRelay)
+	h.request(invite)
+	sent := h.forwarded("INVITE")
+	if len(sent) != 1 {
+		t.Fatalf("%d INVITEs sent", len(sent))
+	}
+	h.reply(answer(t, sent[0], 180))
+	h.reply(answer(t, sent[0], 200))
+	if got := h.codes(); !slices.Equal(got, []string{"100", "180", "200"}) {
+		t.Fatalf("upstream got %v", got)
+	}
+	tx := lookupRequest(mustParse(t, invite))
+	if tx == nil {
+		t.Fatal("the INVITE transaction ended at once")
+	}
+	tx.mu.Lock()
+	state, last, data := tx.state, tx.lastReply, tx.branches[0].sent.Data
+	tx.mu.Unlock()
+	if state != serverAccepted || last != nil || data != nil {
+		t.Errorf("state %d, last reply %d bytes, sent INVITE %d bytes: want Accepted and both let go", state, len(last), len(data))
+	}
+	if code := h.request(invite); code != 0 || len(h.forwarded("INVITE")) != 1 || len(h.rec.Replies) != 3 {
+		t.Errorf("a retransmitted INVITE was not absorbed (code %d, %d replies)", code, len(h.rec.Replies))
+	}
+	h.reply(answer(t, sent[0], 200))
+	if got := h.codes(); !slices.Equal(got, []string{"100", "180", "200", "200"}) {
+		t.Errorf("retransmitted 2xx: upstream got %v", got)
+	}
+	advance(31 * time.Second) // still within 64*T1
+	if lookupRequest(mustParse(t, invite)) == nil {
+		t.Error("the transaction ended before Timer L")
+	}
+	settle(t)
+}
+
+func mustParse(t *testing.T, s string) *sip.Msg {
+	t.Helper()
+	m, err := sip.ParseString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // TestServerTransaction: a retransmitted INVITE gets the last reply again
 // and stops the script (§17.2.1; OpenSIPS t_relay/t_check_trans return
 // 0); a local non-2xx is retransmitted by Timer G until the ACK.

@@ -62,11 +62,11 @@ type Transaction struct {
 	lastLocal bool
 	// replyTimer is Timer G; endTimer is H, I, J or L, whichever the state
 	// runs.
-	replyTimer, endTimer *timewheel.Timer
+	replyTimer, endTimer timewheel.Timer
 	replyInterval        time.Duration
 	// lifeTimer bounds the life of a transaction the script left without
 	// a final reply and without branches (t_newtran then exit).
-	lifeTimer *timewheel.Timer
+	lifeTimer timewheel.Timer
 
 	branches  []*branch
 	cancelled bool
@@ -108,14 +108,16 @@ func newTransaction(ctx *engine.Context, key string) *Transaction {
 		log:          ctx.Log,
 		flags:        ctx.Flags,
 		send:         ctx.Send,
-		avps:         engine.NewAVPs(),
 		toTag:        newTag(),
 		frTimeout:    time.Duration(config.frTimeout.Load()) * time.Second,
 		frInvTimeout: time.Duration(config.frInvTimeout.Load()) * time.Second,
 	}
 	if ctx.AVPs != nil {
 		tx.avps = ctx.AVPs.Clone()
+	} else {
+		tx.avps = engine.NewAVPs()
 	}
+	tx.initTimers()
 	tx.reliable = ctx.Received.Proto != "" && ctx.Received.Proto != "udp"
 	if tx.log == nil {
 		tx.log = slog.Default()
@@ -123,18 +125,24 @@ func newTransaction(ctx *engine.Context, key string) *Transaction {
 	return tx
 }
 
-// cloneRequest copies m with its edits, so that tm owns a message no
-// worker touches. The body set by a script is not carried (see README).
-func cloneRequest(m *sip.Msg) *sip.Msg {
-	c, err := sip.ParseString(m.Raw())
-	if err != nil {
-		return m // it parsed once; cannot happen
-	}
-	c.Lumps = m.Lumps.Clone()
-	if uri := m.NewRequestURI(); uri != m.RequestURIString() {
-		c.SetRequestURI(uri)
-	}
-	return c
+// cloneRequest copies m with its edits (lumps, new Request-URI and body),
+// so that tm owns a message no worker touches: the core reuses m once the
+// script is done with it.
+func cloneRequest(m *sip.Msg) *sip.Msg { return m.Clone() }
+
+// initTimers binds the timers embedded in the transaction to their
+// handlers; every Transaction needs it before a timer is armed.
+func (tx *Transaction) initTimers() {
+	tx.replyTimer.Init(tx.retransmitReply)
+	tx.endTimer.Init(tx.terminateServer)
+	tx.lifeTimer.Init(tx.endOfLife)
+}
+
+// initTimers does the same for a branch's timers.
+func (b *branch) initTimers() {
+	b.retransTimer.Init(b.retransmit)
+	b.timeoutTimer.Init(b.expire)
+	b.endTimer.Init(b.terminate)
 }
 
 func newTag() string {
@@ -158,10 +166,19 @@ func (tx *Transaction) context(route engine.RouteType, m *sip.Msg, received engi
 	return ctx
 }
 
-// replyContext is the Context a reply upstream is sent with: where the
-// request came from and how the script asked it answered.
-func (tx *Transaction) replyContext() *engine.Context {
-	return &engine.Context{Msg: tx.request, Received: tx.received, Send: tx.send}
+// replyContexts hold the contexts sendReply hands the core: a Context is
+// large, and the core does not keep it.
+var replyContexts = sync.Pool{New: func() any { return new(engine.Context) }}
+
+// sendReply sends data to the request's sender (RFC 3261 §18.2.2), the
+// way the script asked it answered (force_rport...).
+func (tx *Transaction) sendReply(data []byte) error {
+	ctx := replyContexts.Get().(*engine.Context)
+	ctx.Msg, ctx.Received, ctx.Send = tx.request, tx.received, tx.send
+	err := tx.sender.SendReply(ctx, data)
+	*ctx = engine.Context{}
+	replyContexts.Put(ctx)
+	return err
 }
 
 // sendUpstreamLocked sends a reply to the request's sender and moves the
@@ -174,8 +191,7 @@ func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool, rep
 		return
 	}
 	if data != nil {
-		ctx := tx.replyContext()
-		if err := tx.sender.SendReply(ctx, data); err != nil {
+		if err := tx.sendReply(data); err != nil {
 			tx.log.Info("tm: could not send a reply", "code", code, "err", err)
 		}
 		if local {
@@ -200,17 +216,35 @@ func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool, rep
 	switch {
 	case tx.method == sip.MethodInvite && code < 300:
 		tx.state = serverAccepted
-		tx.endTimer = schedule(64*t1(), tx.terminateServer) // RFC 6026 Timer L
+		arm(&tx.endTimer, 64*t1()) // RFC 6026 Timer L
 	case tx.method == sip.MethodInvite:
 		tx.state = serverCompleted
 		if !tx.reliable && data != nil {
 			tx.replyInterval = t1()
-			tx.replyTimer = schedule(tx.replyInterval, tx.retransmitReply) // Timer G
+			arm(&tx.replyTimer, tx.replyInterval) // Timer G
 		}
-		tx.endTimer = schedule(64*t1(), tx.terminateServer) // Timer H
+		arm(&tx.endTimer, 64*t1()) // Timer H
 	default:
 		tx.state = serverCompleted
 		tx.endAfterLocked(waitTime()) // Timer J
+	}
+}
+
+// shedLocked lets go of what an INVITE transaction no longer needs once
+// a 2xx went upstream and no branch waits: it stays 64*T1 only to absorb
+// retransmitted INVITEs and relay retransmitted 2xx (RFC 6026 Timers L
+// and M), which needs neither the reply it sent (Accepted resends none)
+// nor the requests its 2xx branches sent (no more retransmissions, CANCEL
+// or ACK on them). A third of what an answered call held for 32 s.
+func (tx *Transaction) shedLocked() {
+	if tx.state != serverAccepted || tx.pendingLocked() {
+		return
+	}
+	tx.lastReply = nil
+	for _, b := range tx.branches {
+		if b.state >= clientCompleted && b.code >= 200 && b.code < 300 && b.sent != nil {
+			b.sent.Data, b.sentMsg = nil, nil
+		}
 	}
 }
 
@@ -223,7 +257,7 @@ func (tx *Transaction) endAfterLocked(d time.Duration) {
 		return
 	}
 	stopTimer(&tx.endTimer)
-	tx.endTimer = schedule(d, tx.terminateServer)
+	arm(&tx.endTimer, d)
 }
 
 // replyLocked sends a reply tm builds itself (t_reply, 100 Trying, 408,
@@ -267,8 +301,7 @@ func (tx *Transaction) retransmitLocked() {
 	if tx.lastReply == nil || tx.state == serverAccepted || tx.state == serverTerminated {
 		return
 	}
-	ctx := tx.replyContext()
-	tx.sender.SendReply(ctx, tx.lastReply)
+	tx.sendReply(tx.lastReply)
 }
 
 // retransmitReply is Timer G: the final non-2xx reply again, the interval
@@ -279,11 +312,10 @@ func (tx *Transaction) retransmitReply() {
 	if tx.state != serverCompleted || tx.destroyed {
 		return
 	}
-	ctx := tx.replyContext()
-	tx.sender.SendReply(ctx, tx.lastReply)
+	tx.sendReply(tx.lastReply)
 	count(&Stats.RetransRpl, 1)
 	tx.replyInterval = min(2*tx.replyInterval, t2())
-	tx.replyTimer = schedule(tx.replyInterval, tx.retransmitReply)
+	arm(&tx.replyTimer, tx.replyInterval)
 }
 
 // ackLocked takes the ACK of a non-2xx final reply: Completed becomes
@@ -304,7 +336,7 @@ func (tx *Transaction) ackLocked() bool {
 			return true
 		}
 		stopTimer(&tx.endTimer)
-		tx.endTimer = schedule(t4, tx.terminateServer) // Timer I
+		arm(&tx.endTimer, t4) // Timer I
 		return true
 	case serverConfirmed:
 		return true
@@ -319,7 +351,6 @@ func (tx *Transaction) terminateServer() {
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
 	stopTimer(&tx.replyTimer)
-	tx.endTimer = nil
 	tx.state = serverTerminated
 	tx.checkDoneLocked()
 }
@@ -368,12 +399,11 @@ func (tx *Transaction) lifetime() time.Duration {
 func (tx *Transaction) endOfLife() {
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
-	tx.lifeTimer = nil
 	if tx.destroyed || tx.state != serverProceeding {
 		return
 	}
 	if tx.pendingLocked() {
-		tx.lifeTimer = schedule(tx.lifetime(), tx.endOfLife)
+		arm(&tx.lifeTimer, tx.lifetime())
 		return
 	}
 	tx.replyLocked(500, "Server Internal Error")

@@ -76,6 +76,7 @@ func SendLocal(r *LocalRequest, done func(LocalResult)) (*Transaction, error) {
 		replicated:   true, // no UAC upstream: replies stop here, a 2xx is ACKed by tm
 		localDone:    done,
 	}
+	tx.initTimers()
 	tx.key = "local\x00" + strconv.FormatUint(tx.id, 10)
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
@@ -91,6 +92,7 @@ func SendLocal(r *LocalRequest, done func(LocalResult)) (*Transaction, error) {
 		tx.flags = ctx.Flags
 	}
 	b := &branch{tx: tx, id: sip.NewBranch(), uri: m.NewRequestURI()}
+	b.initTimers()
 	branches.insert(b.id, b)
 	sent, err := tx.sender.SendBranch(ctx, "", b.id)
 	if err != nil {
@@ -103,7 +105,7 @@ func SendLocal(r *LocalRequest, done func(LocalResult)) (*Transaction, error) {
 	tx.branches = append(tx.branches, b)
 	b.startedLocked()
 	count(&Stats.UAC, 1)
-	tx.lifeTimer = schedule(tx.lifetime(), tx.endOfLife)
+	arm(&tx.lifeTimer, tx.lifetime())
 	return tx, nil
 }
 
@@ -130,6 +132,11 @@ func (tx *Transaction) finishLocalLocked(code int, reason string, reply *sip.Msg
 	stopTimer(&tx.lifeTimer)
 	tx.state = serverTerminated
 	if tx.localDone != nil {
+		if reply != nil {
+			// The receiver's message goes back to its pool when the
+			// reply has been handled; the caller may keep this one.
+			reply = reply.Clone()
+		}
 		tx.localDone(LocalResult{Code: code, Reason: reason, Reply: reply})
 		tx.localDone = nil
 	}

@@ -1,0 +1,34 @@
+//go:build !linux
+
+package transport
+
+import (
+	"net"
+	"net/netip"
+)
+
+// udpConn is one kernel UDP socket. Elsewhere than on Linux it goes
+// through the net package (udp_linux.go has the raw system calls).
+type udpConn struct{ *net.UDPConn }
+
+func newUDPConn(c *net.UDPConn) (udpConn, error) { return udpConn{c}, nil }
+
+// udpReader is one reader goroutine's buffer.
+type udpReader struct{ buf []byte }
+
+func newUDPReader() *udpReader { return &udpReader{buf: make([]byte, maxDatagram)} }
+
+// readFrom reads one datagram into the reader's buffer.
+func (r *udpReader) readFrom(c udpConn) ([]byte, netip.AddrPort, error) {
+	n, src, err := c.ReadFromUDPAddrPort(r.buf)
+	if err != nil {
+		return nil, netip.AddrPort{}, err
+	}
+	return r.buf[:n], netip.AddrPortFrom(src.Addr().Unmap(), src.Port()), nil
+}
+
+// writeTo sends one datagram to dst.
+func (c udpConn) writeTo(data []byte, dst netip.AddrPort) error {
+	_, err := c.WriteToUDPAddrPort(data, dst)
+	return err
+}
