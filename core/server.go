@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"switchboard/blacklist"
 	"switchboard/engine"
 	"switchboard/resolver"
 	"switchboard/script/ast"
@@ -24,6 +25,9 @@ type Server struct {
 	log       *Loggers
 	transport *transport.Manager
 	resolver  *resolver.Resolver
+	// blacklists are the destination blacklists; they keep their dynamic
+	// rules across reloads (dst_blacklist lines cannot change).
+	blacklists *blacklist.Set
 
 	msgID    atomic.Uint64
 	contexts sync.Pool
@@ -80,6 +84,11 @@ func newServer(script *Script, opts ServerOptions) (*Server, error) {
 		}
 		s.resolver = r
 	}
+	blacklists, err := newBlacklists(&s.cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.blacklists = blacklists
 	if err := publishEvents(l.Program.Modules); err != nil {
 		return nil, err
 	}
