@@ -3,9 +3,11 @@ package blacklist
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -44,13 +46,20 @@ type List struct {
 	rules []Rule // the rules that never expire first, then by expiry
 }
 
-// Set is the element's blacklists.
+// Set is the element's blacklists. Lists are only added, at start-up;
+// the send path reads them through an atomic snapshot, without a lock.
 type Set struct {
-	now      func() time.Time
-	mu       sync.RWMutex
+	now   func() time.Time
+	mu    sync.Mutex // serializes Define
+	state atomic.Pointer[setState]
+}
+
+// setState is what Define publishes: never changed once stored.
+type setState struct {
 	lists    []*List
 	byName   map[string]*List
-	defaults uint64
+	defaults uint64 // the lists flagged "default"
+	all      uint64 // every list
 }
 
 // NewSet returns an empty set whose expiry clock is now (time.Now when
@@ -59,7 +68,9 @@ func NewSet(now func() time.Time) *Set {
 	if now == nil {
 		now = time.Now
 	}
-	return &Set{now: now, byName: map[string]*List{}}
+	s := &Set{now: now}
+	s.state.Store(&setState{byName: map[string]*List{}})
+	return s
 }
 
 // Define creates a list with the rules of d.
@@ -69,24 +80,27 @@ func (s *Set) Define(owner string, d Definition) (*List, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, dup := s.byName[d.Name]; dup {
+	old := s.state.Load()
+	if _, dup := old.byName[d.Name]; dup {
 		return nil, fmt.Errorf("%w %q", ErrDuplicate, d.Name)
 	}
-	if len(s.lists) == MaxLists {
+	if len(old.lists) == MaxLists {
 		return nil, ErrTooManyBLs
 	}
-	l := &List{Name: d.Name, Owner: owner, Flags: d.Flags, bit: 1 << len(s.lists), now: s.now}
+	l := &List{Name: d.Name, Owner: owner, Flags: d.Flags, bit: 1 << len(old.lists), now: s.now}
 	for _, r := range d.Rules {
 		r.Expires = time.Time{}
 		if !slices.ContainsFunc(l.rules, r.same) {
 			l.rules = append(l.rules, r)
 		}
 	}
-	s.lists = append(s.lists, l)
-	s.byName[d.Name] = l
+	next := &setState{lists: append(slices.Clip(old.lists), l), byName: maps.Clone(old.byName),
+		defaults: old.defaults, all: old.all | l.bit}
+	next.byName[d.Name] = l
 	if d.Flags&ByDefault != 0 {
-		s.defaults |= l.bit
+		next.defaults |= l.bit
 	}
+	s.state.Store(next)
 	return l, nil
 }
 
@@ -95,9 +109,7 @@ func (s *Set) Get(name string) *List {
 	if s == nil {
 		return nil
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.byName[name]
+	return s.state.Load().byName[name]
 }
 
 // Lists returns the lists in the order they were defined.
@@ -105,9 +117,7 @@ func (s *Set) Lists() []*List {
 	if s == nil {
 		return nil
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return slices.Clone(s.lists)
+	return slices.Clone(s.state.Load().lists)
 }
 
 // Use returns the per-message toggle mask after use_blacklist (on) or
@@ -117,9 +127,8 @@ func (s *Set) Use(toggle uint64, l *List, on bool) uint64 {
 	if s == nil {
 		return toggle
 	}
-	s.mu.RLock()
-	defaults, all := s.defaults, uint64(1)<<len(s.lists)-1
-	s.mu.RUnlock()
+	st := s.state.Load()
+	defaults, all := st.defaults, st.all
 	active := defaults ^ toggle
 	switch {
 	case l == nil && on:
@@ -136,9 +145,7 @@ func (s *Set) Use(toggle uint64, l *List, on bool) uint64 {
 
 // Active reports whether l is searched for a message with toggle.
 func (s *Set) Active(toggle uint64, l *List) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return (s.defaults^toggle)&l.bit != 0
+	return (s.state.Load().defaults^toggle)&l.bit != 0
 }
 
 // Check returns the first list active under toggle with a rule that
@@ -147,14 +154,12 @@ func (s *Set) Check(toggle uint64, dst netip.Addr, proto string, port uint16, ms
 	if s == nil {
 		return nil
 	}
-	s.mu.RLock()
-	active := s.defaults ^ toggle
-	lists := s.lists
-	s.mu.RUnlock()
+	st := s.state.Load()
+	active := st.defaults ^ toggle
 	if active == 0 {
 		return nil
 	}
-	for _, l := range lists {
+	for _, l := range st.lists {
 		if active&l.bit == 0 {
 			continue
 		}

@@ -141,7 +141,17 @@ func (r *Rule) inNet(dst netip.Addr) bool {
 	if !r.IP.IsValid() || dst.Is4() != r.IP.Is4() {
 		return false
 	}
-	return and(dst, r.Mask) == r.IP
+	// Byte-wise, without building an address: this runs for every rule
+	// of every list in use, for every destination a request goes to. A
+	// v4 address and mask are v4-mapped in 16 bytes alike, so the prefix
+	// compares equal.
+	a, ip, mask := dst.As16(), r.IP.As16(), r.Mask.As16()
+	for i := range a {
+		if a[i]&mask[i] != ip[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // same reports whether two rules are the same rule (expiry aside): what
