@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -246,5 +248,30 @@ dst_blacklist = plain/default
 	got := string(mi.Dispatch(context.Background(), newMIRegistry(nil, nil), []byte(req("list_blacklists", ""))))
 	if !strings.Contains(got, `"result":{"Lists":[]}`) {
 		t.Errorf("no server: %s", got)
+	}
+}
+
+// The lists are global parameters: a reload that keeps them is accepted,
+// one that changes them is refused.
+func TestBlacklistReload(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "test.cfg")
+	write := func(cfg string) {
+		if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lists := "dst_blacklist = gw: { (udp, 10.0.0.0/8, 5060, \"INVITE*\"), !(fd00::/8) }\ndst_blacklist = dyn/expire\n"
+	write(lists + "route { use_blacklist(\"gw\"); }\n")
+	s, err := NewScript(path, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(lists + "route { use_blacklist(\"dyn\"); }\n")
+	if err := s.Reload(); err != nil {
+		t.Fatalf("same lists, new route: %v", err)
+	}
+	write(strings.Replace(lists, "5060", "5061", 1) + "route { use_blacklist(\"dyn\"); }\n")
+	if err := s.Reload(); err == nil || !strings.Contains(err.Error(), "global parameters changed") {
+		t.Fatalf("changed list: %v", err)
 	}
 }
