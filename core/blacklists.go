@@ -107,10 +107,11 @@ func (s *Server) blocked(ctx *engine.Context, proto transport.Proto, dst netip.A
 	return nil
 }
 
-// markFailed remembers a destination that could not be sent to: the
-// resolver tries it last for a while and, when enabled, the DNS
-// blacklist refuses it for four minutes. A destination refused by a
-// blacklist did not fail.
+// markFailed remembers a destination a request could not be forwarded
+// to (forward(), tm): the resolver tries it last for a while and, when
+// enabled, the DNS blacklist refuses it for four minutes. A destination
+// refused by a blacklist did not fail. send() only does the former, as
+// OpenSIPS's send() does not feed the DNS blacklist.
 func (s *Server) markFailed(t resolver.Target, err error) {
 	if errors.Is(err, ErrBlacklisted) {
 		return

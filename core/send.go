@@ -260,7 +260,7 @@ func (s *Server) SendRaw(ctx *engine.Context, dst string, data []byte) error {
 		}
 		sock := s.sendSocket(ctx, proto, t.Addr.Addr())
 		if err := s.transport.Send(transport.Destination{Proto: proto, Addr: t.Addr, Socket: sock}, data); err != nil {
-			s.markFailed(t, err)
+			s.resolver.MarkFailed(t, failedTargetPause)
 			errs = append(errs, err)
 			continue
 		}
