@@ -106,6 +106,9 @@ func Compile(s *ast.Script, opts LoadOptions) (*Loaded, error) {
 	if err := checkForcedSockets(s, &l.Config); err != nil {
 		return nil, err
 	}
+	if err := checkBlacklistNames(s, &l.Config); err != nil {
+		return nil, err
+	}
 	l.Program = prog
 	return l, nil
 }

@@ -43,6 +43,7 @@ func newMIRegistry(s *Server, modules []*engine.Module) *mi.Registry {
 	reg.Register("core", coreMICommands(s, reg)...)
 	reg.Register("core", statsMICommands(stats.Default)...)
 	reg.Register("core", eventMICommands()...)
+	reg.Register("core", blacklistMICommands(s)...)
 	for _, m := range modules {
 		reg.Register(m.Name, m.MI...)
 	}

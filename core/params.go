@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"switchboard/blacklist"
 	"switchboard/script/ast"
 	"switchboard/transport"
 )
@@ -55,6 +56,12 @@ type Config struct {
 	// TCPAcceptAliases is tcp_accept_aliases: a request over TCP whose Via
 	// has "alias" makes its connection serve the Via's port (RFC 5923).
 	TCPAcceptAliases bool
+	// Blacklists are the dst_blacklist lines, in order.
+	Blacklists []blacklist.Definition
+	// DisableDNSBlacklist is disable_dns_blacklist (on by default, as in
+	// OpenSIPS 3): off keeps destinations that could not be reached in the
+	// "dns" blacklist for four minutes.
+	DisableDNSBlacklist bool
 }
 
 // Alias is an alias= line: a name (and port, 0 for any) that is this
@@ -70,7 +77,7 @@ type Alias struct {
 func DefaultConfig() Config {
 	return Config{LogLevel: 2, XLogLevel: 2, SyslogEnabled: true, SyslogFacility: "LOG_DAEMON", SyslogName: "switchboard",
 		UDPWorkers: 8, TCPWorkers: 8, TCPConnectTimeoutMS: 100, TCPConnectionLifetime: 120, TCPMaxConnections: 2048,
-		DNSTryNAPTR: true}
+		DNSTryNAPTR: true, DisableDNSBlacklist: true}
 }
 
 // setters returns the global parameters the core implements, writing into
@@ -112,6 +119,8 @@ func (cfg *Config) setters() map[string]func(p *ast.GlobalParam) error {
 		"advertised_port":        intParam(&cfg.AdvertisedPort, 1, 65535),
 		"disable_stateless_fwd":  boolParam(&cfg.DisableStatelessFwd),
 		"tcp_accept_aliases":     boolParam(&cfg.TCPAcceptAliases),
+		"dst_blacklist":          func(p *ast.GlobalParam) error { return blacklistParam(cfg, p) },
+		"disable_dns_blacklist":  boolParam(&cfg.DisableDNSBlacklist),
 	}
 }
 

@@ -120,7 +120,7 @@ func (s *Server) ForwardRequest(ctx *engine.Context, dst string) error {
 			stats.Core.FwdRequests.Inc()
 			return nil
 		}
-		s.resolver.MarkFailed(t, failedTargetPause)
+		s.markFailed(t, err)
 		errs = append(errs, err)
 	}
 	return fmt.Errorf("forward to %s: %w", hop, errors.Join(errs...))
@@ -148,7 +148,7 @@ func (s *Server) SendBranch(ctx *engine.Context, dst, branch string) (*engine.Se
 			sent.URI = hop
 			return sent, nil
 		}
-		s.resolver.MarkFailed(t, failedTargetPause)
+		s.markFailed(t, err)
 		errs = append(errs, err)
 	}
 	return nil, fmt.Errorf("send to %s: %w", hop, errors.Join(errs...))
@@ -179,6 +179,9 @@ func (s *Server) sendRequest(ctx *engine.Context, t resolver.Target, branch stri
 	}
 	out := &engine.Outgoing{Proto: proto.String(), Local: sock.Local, Advertised: Advertised(ctx, sock), Dst: t.Addr}
 	*buf = BuildForward((*buf)[:0], ctx, out, branch)
+	if err := s.blocked(ctx, proto, t.Addr, *buf); err != nil {
+		return nil, err
+	}
 	d := transport.Destination{Proto: proto, Addr: t.Addr, Socket: sock}
 	if err := s.transport.Send(d, *buf); err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"switchboard/blacklist"
 	"switchboard/engine"
 	"switchboard/resolver"
 	"switchboard/script/ast"
@@ -29,6 +30,9 @@ type Server struct {
 	transport *transport.Manager
 	resolver  *resolver.Resolver
 	onKill    func()
+	// blacklists are the destination blacklists; they keep their dynamic
+	// rules across reloads (dst_blacklist lines cannot change).
+	blacklists *blacklist.Set
 
 	msgID    atomic.Uint64
 	contexts sync.Pool
@@ -96,6 +100,11 @@ func newServer(script *Script, opts ServerOptions) (*Server, error) {
 		}
 		s.resolver = r
 	}
+	blacklists, err := newBlacklists(&s.cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.blacklists = blacklists
 	if err := publishEvents(l.Program.Modules); err != nil {
 		return nil, err
 	}

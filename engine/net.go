@@ -32,6 +32,10 @@ type SendOptions struct {
 	// socket has an "as" of its own. Empty and 0 mean not set.
 	AdvertisedHost string
 	AdvertisedPort int
+	// Blacklists are the destination blacklists use_blacklist and
+	// unuse_blacklist turned on or off for this message: one bit per list,
+	// flipped from the lists searched by default (blacklist.Set.Use).
+	Blacklists uint64
 }
 
 // Network is what a Sender offers beyond sending through the script's

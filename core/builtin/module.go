@@ -15,7 +15,7 @@ func Module() *engine.Module {
 	for _, group := range [][]engine.Function{
 		flagFunctions(), ruriFunctions(), branchFunctions(),
 		miscFunctions(), logFunctions(), cacheFunctions(), eventFunctions(),
-		sendFunctions(), statusFunctions(),
+		sendFunctions(), statusFunctions(), blacklistFunctions(),
 	} {
 		fns = append(fns, group...)
 	}
@@ -27,14 +27,11 @@ func Module() *engine.Module {
 }
 
 // Unimplemented lists the core functions of OpenSIPS 3.6 (surface c.4)
-// that need blacklists, tm's serial forking or script tracing, which
+// that need tm's serial forking or script tracing, which
 // switchboard does not have yet. The checker reports a call
 // to one of them as "not supported: <name> (module core)" instead of an
 // unknown function.
 var Unimplemented = []string{
-	// blacklists
-	"use_blacklist", "unuse_blacklist", "check_blacklist_rule",
-	"add_blacklist_rule", "del_blacklist_rule",
 	// serial forking (needs tm's failure handling)
 	"serialize_branches", "next_branches",
 	// script tracing, debugging helpers

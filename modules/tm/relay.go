@@ -1,11 +1,13 @@
 package tm
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"switchboard/core"
 	"switchboard/engine"
 	"switchboard/sip"
 )
@@ -220,7 +222,11 @@ func tRelay(ctx *engine.Context, a []engine.Arg) int {
 	tx.takeRequestLocked(ctx, created)
 	ret = tx.relayLocked(ctx, proxy)
 	if ret < 0 && !flags.noAuto477 && !st.newtran && !tx.pendingLocked() {
-		tx.replyLocked(477, "Send failed (477/TM)")
+		if ret == -5 {
+			tx.replyLocked(473, "Filtered destination (473/TM)")
+		} else {
+			tx.replyLocked(477, "Send failed (477/TM)")
+		}
 	}
 	return ret
 }
@@ -325,7 +331,8 @@ func (tx *Transaction) relayLocked(ctx *engine.Context, proxy string) int {
 
 // sendBranchLocked sends one branch: the request with the target's URI,
 // through branch_route when t_on_branch armed one. It returns 1 when
-// sent, 0 when branch_route dropped it, -6 when sending failed.
+// sent, 0 when branch_route dropped it, -5 when a blacklist refused its
+// destination, -6 when sending failed.
 func (tx *Transaction) sendBranchLocked(ctx *engine.Context, t engine.Branch, proxy string) int {
 	m := tx.request
 	saved, savedURI := m.Lumps.Clone(), m.NewRequestURI()
@@ -364,6 +371,9 @@ func (tx *Transaction) sendBranchLocked(ctx *engine.Context, t engine.Branch, pr
 	if err != nil {
 		branches.remove(b.id, b)
 		tx.log.Info("tm: could not send a branch", "uri", b.uri, "err", err)
+		if errors.Is(err, core.ErrBlacklisted) {
+			return -5 // destination filtered (use_blacklist)
+		}
 		return -6
 	}
 	b.sent, b.dst = sent, sent.URI
