@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,57 +63,7 @@ func (b *Backend) Parse(addr string) (events.Socket, error) {
 
 // ParseUDP splits "host:port": the port must be 1..65535, the host an IP
 // address (IPv6 in brackets) or a host name.
-func ParseUDP(addr string) (host string, port int, err error) {
-	i := strings.LastIndexByte(addr, ':')
-	if i <= 0 {
-		return "", 0, fmt.Errorf("port not specified in %q (want host:port)", addr)
-	}
-	host, portText := addr[:i], addr[i+1:]
-	port, err = strconv.Atoi(portText)
-	if err != nil || port < 1 || port > 65535 || portText[0] == '+' {
-		return "", 0, fmt.Errorf("malformed port %q in %q", portText, addr)
-	}
-	if strings.HasPrefix(host, "[") {
-		if !strings.HasSuffix(host, "]") {
-			return "", 0, fmt.Errorf("malformed IPv6 address in %q", addr)
-		}
-		ip, err := netip.ParseAddr(host[1 : len(host)-1])
-		if err != nil || !ip.Is6() {
-			return "", 0, fmt.Errorf("malformed IPv6 address in %q", addr)
-		}
-		return host, port, nil
-	}
-	if strings.Contains(host, ":") {
-		return "", 0, fmt.Errorf("write an IPv6 address in brackets: [%s]:%d", host, port)
-	}
-	if _, err := netip.ParseAddr(host); err == nil {
-		return host, port, nil
-	}
-	if !validHostName(host) {
-		return "", 0, fmt.Errorf("malformed host %q in %q", host, addr)
-	}
-	return host, port, nil
-}
-
-// validHostName accepts DNS names: letters, digits, '-', '_' and dots,
-// labels of 1..63 characters.
-func validHostName(h string) bool {
-	if h == "" || len(h) > 253 {
-		return false
-	}
-	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
-		if label == "" || len(label) > 63 {
-			return false
-		}
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return false
-			}
-		}
-	}
-	return true
-}
+func ParseUDP(addr string) (host string, port int, err error) { return events.SplitHostPort(addr) }
 
 // ParseUnix checks a unix socket path: non-empty, shorter than
 // sockaddr_un's 108 bytes, without NUL.

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,49 +67,10 @@ func ParseAddress(addr string) (host string, port int, method string, err error)
 	if hasMethod && (method == "" || strings.ContainsAny(method, " \t\r\n\"\\")) {
 		return "", 0, "", fmt.Errorf("malformed method %q in %q", method, addr)
 	}
-	i := strings.LastIndexByte(hostPort, ':')
-	if i <= 0 {
-		return "", 0, "", fmt.Errorf("port not specified in %q (want host:port[/method])", addr)
-	}
-	host, portText := hostPort[:i], hostPort[i+1:]
-	port, err = strconv.Atoi(portText)
-	if err != nil || port < 1 || port > 65535 || portText[0] == '+' {
-		return "", 0, "", fmt.Errorf("malformed port %q in %q", portText, addr)
-	}
-	switch {
-	case strings.HasPrefix(host, "["):
-		ip, err := netip.ParseAddr(strings.TrimSuffix(host[1:], "]"))
-		if err != nil || !strings.HasSuffix(host, "]") || !ip.Is6() {
-			return "", 0, "", fmt.Errorf("malformed IPv6 address in %q", addr)
-		}
-	case strings.Contains(host, ":"):
-		return "", 0, "", fmt.Errorf("write an IPv6 address in brackets: [%s]:%d", host, port)
-	case !validHost(host):
-		return "", 0, "", fmt.Errorf("malformed host %q in %q", host, addr)
+	if host, port, err = events.SplitHostPort(hostPort); err != nil {
+		return "", 0, "", fmt.Errorf("%w (want host:port[/method])", err)
 	}
 	return host, port, method, nil
-}
-
-// validHost accepts an IPv4 address or a DNS name.
-func validHost(h string) bool {
-	if _, err := netip.ParseAddr(h); err == nil {
-		return true
-	}
-	if h == "" || len(h) > 253 {
-		return false
-	}
-	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
-		if label == "" || len(label) > 63 {
-			return false
-		}
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // Socket is one subscriber: a JSON-RPC server. Its connection is opened at
