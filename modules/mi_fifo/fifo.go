@@ -50,10 +50,22 @@ type Server struct {
 	cancel   context.CancelFunc
 	done     chan struct{}
 
+	// running bounds the commands answered at once and handlers waits
+	// for them on Close: a command that waits (t_uac_dlg for its final
+	// reply) must not hold up the next ones, which OpenSIPS gets by
+	// running such commands asynchronously. Each request names its own
+	// reply FIFO, so replies need no order.
+	running  chan struct{}
+	handlers sync.WaitGroup
+
 	mu     sync.Mutex
 	file   *os.File
 	closed bool
 }
+
+// maxRunning is how many FIFO commands run at once; the reader waits
+// for a free slot beyond that.
+const maxRunning = 16
 
 // Listen creates the FIFO (replacing a stale one left by a previous run)
 // and serves it until Close.
@@ -63,7 +75,8 @@ func Listen(cfg Config, registry func() *mi.Registry, log *slog.Logger) (*Server
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{cfg: cfg, registry: registry, log: log, ctx: ctx, cancel: cancel, done: make(chan struct{}), file: file}
+	s := &Server{cfg: cfg, registry: registry, log: log, ctx: ctx, cancel: cancel, done: make(chan struct{}),
+		running: make(chan struct{}, maxRunning), file: file}
 	go s.serve()
 	return s, nil
 }
@@ -107,6 +120,7 @@ func (s *Server) Close() {
 	s.mu.Unlock()
 	s.cancel()
 	<-s.done
+	s.handlers.Wait()
 	if fi, err := os.Lstat(s.cfg.Path); err == nil && fi.Mode()&os.ModeNamedPipe != 0 {
 		os.Remove(s.cfg.Path)
 	}
@@ -171,7 +185,14 @@ func (s *Server) process(pending []byte, final bool) []byte {
 			s.log.Warn("discarding unreadable FIFO input", "err", err, "bytes", len(pending))
 			return nil
 		}
-		s.handle(f)
+		// The reader reuses pending: the command gets its own copy.
+		f.body = bytes.Clone(f.body)
+		s.running <- struct{}{}
+		s.handlers.Add(1)
+		go func() {
+			defer func() { <-s.running; s.handlers.Done() }()
+			s.handle(f)
+		}()
 		if len(rest) == 0 {
 			return nil
 		}

@@ -1,6 +1,7 @@
 package mi_fifo
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"switchboard/core"
+	"switchboard/engine"
+	"switchboard/mi"
 )
 
 // client speaks to the FIFO the way opensips-cli does: it creates its
@@ -202,5 +205,45 @@ func TestFIFOModeAndCleanup(t *testing.T) {
 	c.srv.Close()
 	if _, err := os.Stat(c.srv.cfg.Path); !os.IsNotExist(err) {
 		t.Errorf("FIFO still there after Close: %v", err)
+	}
+}
+
+// A command that waits (t_uac_dlg waits for a final reply) does not hold
+// up the next request: each is answered on its own reply FIFO as soon as
+// it is done.
+func TestFIFOSlowCommandDoesNotBlock(t *testing.T) {
+	release := make(chan struct{})
+	reg := mi.NewRegistry()
+	reg.Register("test",
+		engine.MICommand{Name: "wait_here", Run: func(ctx context.Context, _ engine.MIParams) (any, error) {
+			select {
+			case <-release:
+				return "released", nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}},
+		engine.MICommand{Name: "quick", Run: func(context.Context, engine.MIParams) (any, error) { return "quick", nil }})
+	dir := t.TempDir()
+	cfg := DefaultConfig()
+	cfg.Path = filepath.Join(dir, "opensips_fifo")
+	cfg.ReplyDir = dir + "/"
+	cfg.ReplyTimeout = 2 * time.Second
+	srv, err := Listen(cfg, func() *mi.Registry { return reg }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	c := &client{t: t, dir: dir, srv: srv}
+
+	slow, fast := c.replyFIFO(), c.replyFIFO()
+	c.write(":" + slow + `:{"jsonrpc":"2.0","id":1,"method":"wait_here"}` + "\n")
+	c.write(":" + fast + `:{"jsonrpc":"2.0","id":2,"method":"quick"}` + "\n")
+	if got := c.read(fast, time.Second); !strings.Contains(got, `"result":"quick"`) {
+		t.Fatalf("the quick command waited behind the slow one: %q", got)
+	}
+	close(release)
+	if got := c.read(slow, time.Second); !strings.Contains(got, `"result":"released"`) {
+		t.Errorf("slow command: %q", got)
 	}
 }
