@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Dialect is what differs between the SQL databases.
@@ -31,7 +32,20 @@ type SQLConn struct {
 	DB     *sql.DB
 	SQL    Dialect
 	Config Config
+
+	// stmts are the statements Query built, prepared once by their text:
+	// the per-request reads (auth_db's subscriber row, registrar
+	// lookups in DB-only mode) have a few fixed shapes, and preparing
+	// their SQL again on every call was a third of a read's time under
+	// REGISTER load (docs/performance.md). database/sql prepares a kept
+	// statement again by itself on a new pooled connection.
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
+
+// maxStatements bounds the statement cache: Query's shapes are few, and
+// beyond this many a query runs unprepared rather than grow the cache.
+const maxStatements = 256
 
 var _ RawConn = (*SQLConn)(nil)
 
@@ -40,8 +54,39 @@ func NewSQLConn(db *sql.DB, d Dialect, cfg Config) *SQLConn {
 	return &SQLConn{DB: db, SQL: d, Config: cfg}
 }
 
-// Close closes the pool.
-func (c *SQLConn) Close() error { return c.DB.Close() }
+// Close closes the prepared statements and the pool.
+func (c *SQLConn) Close() error {
+	c.stmtMu.Lock()
+	for _, st := range c.stmts {
+		st.Close()
+	}
+	c.stmts = nil
+	c.stmtMu.Unlock()
+	return c.DB.Close()
+}
+
+// prepared returns the prepared statement for text, preparing it on
+// first use; nil (and no error) when the cache is full. A failed prepare
+// is not kept, so the next call tries again.
+func (c *SQLConn) prepared(ctx context.Context, text string) (*sql.Stmt, error) {
+	c.stmtMu.Lock()
+	defer c.stmtMu.Unlock()
+	if st, ok := c.stmts[text]; ok {
+		return st, nil
+	}
+	if len(c.stmts) >= maxStatements {
+		return nil, nil
+	}
+	st, err := c.DB.PrepareContext(ctx, text)
+	if err != nil {
+		return nil, err
+	}
+	if c.stmts == nil {
+		c.stmts = make(map[string]*sql.Stmt)
+	}
+	c.stmts[text] = st
+	return st, nil
+}
 
 // Dialect implements RawConn.
 func (c *SQLConn) Dialect() string { return c.SQL.Name }
@@ -143,7 +188,7 @@ func (c *SQLConn) Query(ctx context.Context, table string, cols []string, where 
 	if limit > 0 {
 		s.sql.WriteString(" LIMIT " + strconv.Itoa(limit))
 	}
-	rows, err := c.rawQuery(ctx, s.sql.String(), s.args)
+	rows, err := c.rawQuery(ctx, s.sql.String(), s.args, true)
 	return rows, Wrap("query", table, err)
 }
 
@@ -310,7 +355,7 @@ func (c *SQLConn) Raw(ctx context.Context, query string, args ...Value) ([]Row, 
 	if err != nil {
 		return nil, Wrap("raw query", "", err)
 	}
-	rows, err := c.rawQuery(ctx, query, bound)
+	rows, err := c.rawQuery(ctx, query, bound, false)
 	return rows, Wrap("raw query", "", err)
 }
 
@@ -341,11 +386,26 @@ func (c *SQLConn) exec(ctx context.Context, query string, args []any) (int64, er
 }
 
 // rawQuery runs query and reads every row before the deadline's context
-// is released, converting the values to canonical Values.
-func (c *SQLConn) rawQuery(ctx context.Context, query string, args []any) ([]Row, error) {
+// is released, converting the values to canonical Values. With prepare,
+// the statement is kept for the next call of the same text (Query's
+// generated SQL, not the script's raw queries, which could be endless).
+func (c *SQLConn) rawQuery(ctx context.Context, query string, args []any, prepare bool) ([]Row, error) {
 	ctx, cancel := Bound(ctx, c.Config)
 	defer cancel()
-	rows, err := c.DB.QueryContext(ctx, query, args...)
+	var st *sql.Stmt
+	if prepare {
+		var err error
+		if st, err = c.prepared(ctx, query); err != nil {
+			return nil, timeoutHint(ctx, err)
+		}
+	}
+	var rows *sql.Rows
+	var err error
+	if st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = c.DB.QueryContext(ctx, query, args...)
+	}
 	if err != nil {
 		return nil, timeoutHint(ctx, err)
 	}

@@ -50,8 +50,6 @@ type authDB struct {
 	uriTables        map[string]bool
 
 	conn db.Conn // nil until Init
-	// prepared runs the per-request reads on conn (prepared.go).
-	prepared *preparedQueries
 }
 
 // module is the one instance the script functions use. Parameter setters
@@ -109,11 +107,9 @@ func (m *authDB) init() error {
 	// Init runs once per start; a test that runs it again replaces the
 	// connection of the previous script.
 	if old := m.conn; old != nil {
-		m.prepared.close()
 		old.Close()
 	}
 	m.conn = conn
-	m.prepared = newPreparedQueries(conn)
 	return nil
 }
 

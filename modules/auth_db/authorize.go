@@ -74,7 +74,7 @@ func (c *lookupCall) lookup(_ *engine.Context, user, realm string, alg auth.Algo
 	}
 	// The connection bounds the query with its timeout (db.Config), so a
 	// dead database costs this worker at most that long.
-	rows, err := m.prepared.query(context.Background(), m.conn, c.table, cols, where, 1)
+	rows, err := m.conn.Query(context.Background(), c.table, cols, where, "", 1)
 	if err != nil {
 		return "", false, false, err
 	}

@@ -124,7 +124,7 @@ func (m *authDB) query(ctx *engine.Context, function, table string, cols []strin
 		logger(ctx).Error("auth_db: "+function, "module", "auth_db", "err", errNoDB)
 		return nil, errNoDB
 	}
-	rows, err := m.prepared.query(context.Background(), m.conn, table, cols, where, limit)
+	rows, err := m.conn.Query(context.Background(), table, cols, where, "", limit)
 	if err != nil {
 		logger(ctx).Error("auth_db: "+function, "module", "auth_db", "table", table, "err", err)
 	}

@@ -98,3 +98,41 @@ func TestPersistence(t *testing.T) {
 		t.Errorf("after reopen: %v %v", rows, err)
 	}
 }
+
+// Query keeps its statements prepared: a shape that failed to prepare
+// (no table yet) is tried again once the table exists, a kept statement
+// reads the data of the moment, and more shapes than the cache holds
+// still run (unprepared).
+func TestQueryStatements(t *testing.T) {
+	conn, err := db.Open("sqlite://" + filepath.Join(t.TempDir(), "stmts.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	raw := conn.(db.RawConn)
+	ctx := context.Background()
+	where := []db.Cond{{Col: "k", Val: "a"}}
+	if _, err := conn.Query(ctx, "t", []string{"v"}, where, "", 1); err == nil {
+		t.Fatal("a query of a missing table succeeded")
+	}
+	if _, err := raw.Exec(ctx, `CREATE TABLE t (k TEXT, v INTEGER, c0 INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int64{1, 2} {
+		if _, err := raw.Exec(ctx, `DELETE FROM t`); err != nil {
+			t.Fatal(err)
+		}
+		if err := conn.Insert(ctx, "t", db.Row{"k": "a", "v": want}); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := conn.Query(ctx, "t", []string{"v"}, where, "", 1)
+		if err != nil || len(rows) != 1 || rows[0]["v"] != want {
+			t.Fatalf("query %d: %v, %v; want v=%d", i, rows, err, want)
+		}
+	}
+	for i := range 300 { // more shapes than the cache keeps
+		if _, err := conn.Query(ctx, "t", []string{"v"}, where, "", i+1); err != nil {
+			t.Fatalf("shape %d: %v", i, err)
+		}
+	}
+}
