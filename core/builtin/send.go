@@ -142,7 +142,7 @@ func sendRaw(ctx *engine.Context, a []engine.Arg) int {
 	}
 	data := []byte(ctx.Msg.Raw())
 	if a[1].Set && a[1].Str != "" {
-		hdrs, err := headerLines(a[1].Str)
+		hdrs, err := sip.HeaderLines(a[1].Str)
 		if err != nil {
 			logger(ctx).Error("send: bad headers", "err", err)
 			return -1
@@ -155,22 +155,6 @@ func sendRaw(ctx *engine.Context, a []engine.Arg) int {
 		return -1
 	}
 	return 1
-}
-
-// headerLines checks send()'s headers: lines of "Name: value", each ended
-// by CRLF (added to the last when missing). An empty line would end the
-// header section and smuggle a body in, so it is refused.
-func headerLines(s string) (string, error) {
-	if !strings.HasSuffix(s, "\r\n") {
-		s += "\r\n"
-	}
-	for _, line := range strings.Split(strings.TrimSuffix(s, "\r\n"), "\r\n") {
-		name, _, ok := strings.Cut(line, ":")
-		if !ok || strings.TrimSpace(name) == "" || strings.ContainsAny(line, "\r\n") {
-			return "", fmt.Errorf("%q is not a header line", line)
-		}
-	}
-	return s, nil
 }
 
 // socketArg is force_send_socket's argument once parsed.

@@ -10,23 +10,12 @@ import (
 )
 
 // headerLines checks header lines a script gives tm (t_add_hdrs,
-// t_add_cancel_reason): "Name: value" lines ended by CRLF, the CRLF added
-// to the last when missing. An empty line would end the header section
-// and smuggle a body in, so it is refused.
+// t_add_cancel_reason): at least one, in sip.HeaderLines's form.
 func headerLines(s string) (string, error) {
 	if s == "" {
 		return "", fmt.Errorf("no header")
 	}
-	if !strings.HasSuffix(s, "\r\n") {
-		s += "\r\n"
-	}
-	for _, line := range strings.Split(strings.TrimSuffix(s, "\r\n"), "\r\n") {
-		name, _, ok := strings.Cut(line, ":")
-		if !ok || strings.TrimSpace(name) == "" || strings.ContainsAny(line, "\r\n") {
-			return "", fmt.Errorf("%q is not a header line", line)
-		}
-	}
-	return s, nil
+	return sip.HeaderLines(s)
 }
 
 // withHeaders puts header lines at the end of the header section of a
