@@ -30,3 +30,18 @@ func ProvideTransactionReply(f TransactionReplyFunc) { transactionReply = f }
 
 // TransactionReply returns tm's reply function, nil when tm is not built.
 func TransactionReply() TransactionReplyFunc { return transactionReply }
+
+// Reply answers the request in ctx through its transaction when tm has
+// one, else statelessly through sl: what signaling's send_reply does, and
+// how modules (registrar, auth) answer. -1 when neither is built.
+func Reply(ctx *engine.Context, code int, reason string) int {
+	if tm := transactionReply; tm != nil {
+		if ret, ok := tm(ctx, code, reason); ok {
+			return ret
+		}
+	}
+	if sl := statelessReply; sl != nil {
+		return sl(ctx, code, reason)
+	}
+	return -1
+}

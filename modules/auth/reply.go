@@ -19,13 +19,5 @@ func replyError(ctx *engine.Context, code int, reason string) int {
 // returns 1, or -1 when no reply could be sent.
 func sendReply(ctx *engine.Context, code int, reason string, headers []sip.Field) int {
 	ctx.ReplyHeaders = append(ctx.ReplyHeaders, headers...)
-	if tm := core.TransactionReply(); tm != nil {
-		if ret, ok := tm(ctx, code, reason); ok {
-			return ret
-		}
-	}
-	if sl := core.StatelessReply(); sl != nil {
-		return sl(ctx, code, reason)
-	}
-	return -1
+	return core.Reply(ctx, code, reason)
 }

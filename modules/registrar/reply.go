@@ -19,7 +19,7 @@ func finish(ctx *engine.Context, flags saveFlags, r *rejection, current []usrloc
 		Stats.RejectedRegs.Add(1)
 		if !flags.noReply {
 			ctx.ReplyHeaders = append(ctx.ReplyHeaders, r.headers...)
-			sendReply(ctx, r.code, r.reason)
+			core.Reply(ctx, r.code, r.reason)
 		}
 		return -1
 	}
@@ -53,24 +53,10 @@ func finish(ctx *engine.Context, flags saveFlags, r *rejection, current []usrloc
 	}
 	// RFC 3261 §10.3 step 8: a Date header, so UAs can set their clocks.
 	ctx.ReplyHeaders = append(ctx.ReplyHeaders, sip.Field{Name: "Date", Value: now.UTC().Format(http.TimeFormat)})
-	if sendReply(ctx, 200, "OK") < 0 {
+	if core.Reply(ctx, 200, "OK") < 0 {
 		return -1
 	}
 	return 1
-}
-
-// sendReply replies through the request's transaction when tm has one,
-// else statelessly through sl.
-func sendReply(ctx *engine.Context, code int, reason string) int {
-	if tm := core.TransactionReply(); tm != nil {
-		if ret, ok := tm(ctx, code, reason); ok {
-			return ret
-		}
-	}
-	if sl := core.StatelessReply(); sl != nil {
-		return sl(ctx, code, reason)
-	}
-	return -1
 }
 
 // formatQ writes a q in thousandths as a qvalue: 1000 is "1", 500 "0.5".

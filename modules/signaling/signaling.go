@@ -9,15 +9,7 @@ import (
 )
 
 // SendReply replies through tm when the request has a transaction, else
-// through sl.
+// through sl (core.Reply).
 func SendReply(ctx *engine.Context, code int, reason string) int {
-	if tm := core.TransactionReply(); tm != nil {
-		if ret, ok := tm(ctx, code, reason); ok {
-			return ret
-		}
-	}
-	if sl := core.StatelessReply(); sl != nil {
-		return sl(ctx, code, reason)
-	}
-	return -1
+	return core.Reply(ctx, code, reason)
 }
