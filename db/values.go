@@ -169,3 +169,15 @@ func ParseTime(s string) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("cannot parse time %q", s)
 }
+
+// Text reads a text column as modules want it: a string or the bytes a
+// driver gave for one; NULL and other types are "".
+func Text(v Value) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	}
+	return ""
+}

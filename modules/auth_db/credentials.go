@@ -94,14 +94,3 @@ func scriptValue(v db.Value) (engine.Value, bool) {
 	}
 	return engine.Null, false
 }
-
-// columnText reads a text column; NULL is "".
-func columnText(v db.Value) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	}
-	return ""
-}

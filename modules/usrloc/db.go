@@ -148,8 +148,8 @@ func (d *Domain) queryAORs() ([]string, error) {
 	}
 	var out []string
 	for _, r := range rows {
-		aor := str(r["username"])
-		if dom := str(r["domain"]); d.u.cfg.UseDomain && dom != "" {
+		aor := db.Text(r["username"])
+		if dom := db.Text(r["domain"]); d.u.cfg.UseDomain && dom != "" {
 			aor += "@" + dom
 		}
 		if !slices.Contains(out, aor) {
@@ -304,16 +304,16 @@ func (d *Domain) toRow(aor string, c Contact) db.Row {
 }
 
 func (d *Domain) fromRow(r db.Row) (string, Contact) {
-	aor := str(r["username"])
-	if dom := str(r["domain"]); d.u.cfg.UseDomain && dom != "" {
+	aor := db.Text(r["username"])
+	if dom := db.Text(r["domain"]); d.u.cfg.UseDomain && dom != "" {
 		aor += "@" + dom
 	}
 	c := Contact{
-		ID: num(r["contact_id"]), URI: str(r["contact"]), Expires: num(r["expires"]),
-		CallID: str(r["callid"]), CSeq: uint32(num(r["cseq"])), Flags: int(num(r["flags"])),
-		UserAgent: str(r["user_agent"]), Received: str(r["received"]), Path: str(r["path"]),
-		Socket: str(r["socket"]), Methods: uint32(int32(num(r["methods"]))), Instance: str(r["sip_instance"]),
-		Attr: str(r["attr"]), Q: QUnspecified,
+		ID: num(r["contact_id"]), URI: db.Text(r["contact"]), Expires: num(r["expires"]),
+		CallID: db.Text(r["callid"]), CSeq: uint32(num(r["cseq"])), Flags: int(num(r["flags"])),
+		UserAgent: db.Text(r["user_agent"]), Received: db.Text(r["received"]), Path: db.Text(r["path"]),
+		Socket: db.Text(r["socket"]), Methods: uint32(int32(num(r["methods"]))), Instance: db.Text(r["sip_instance"]),
+		Attr: db.Text(r["attr"]), Q: QUnspecified,
 	}
 	if r["methods"] == nil {
 		c.Methods = AllMethods
@@ -324,13 +324,13 @@ func (d *Domain) fromRow(r db.Row) (string, Contact) {
 	if t, ok := r["last_modified"].(time.Time); ok {
 		c.LastModified = t
 	}
-	for _, name := range strings.Fields(str(r["cflags"])) {
+	for _, name := range strings.Fields(db.Text(r["cflags"])) {
 		if bit, err := engine.BranchFlags.Bit(name); err == nil {
 			c.CFlags |= bit
 		}
 	}
 	var kv kvStore
-	if s := str(r["kv_store"]); s != "" && json.Unmarshal([]byte(s), &kv) == nil {
+	if s := db.Text(r["kv_store"]); s != "" && json.Unmarshal([]byte(s), &kv) == nil {
 		c.RegID = kv.RegID
 	}
 	return aor, c
@@ -341,16 +341,6 @@ func nullable(s string) db.Value {
 		return nil
 	}
 	return s
-}
-
-func str(v db.Value) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	}
-	return ""
 }
 
 func num(v db.Value) int64 {
