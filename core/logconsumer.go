@@ -102,28 +102,54 @@ func (l *Loggers) consumer(name string) (*logConsumer, error) {
 // their levels are in their handlers, out of reach.
 var errFixedLevel = errors.New("these loggers have a fixed level")
 
+// logLevels are log_level and xlog_level: the slog levels the loggers
+// check, and the OpenSIPS levels they came from (several OpenSIPS levels
+// map onto one slog level, and the MI answers the one that was set).
+type logLevels struct {
+	core, script   slog.LevelVar
+	coreN, scriptN atomic.Int32
+}
+
+func (v *logLevels) setCore(level int) {
+	v.coreN.Store(int32(level))
+	v.core.Set(SlogLevel(level))
+}
+
+func (v *logLevels) setScript(level int) {
+	v.scriptN.Store(int32(level))
+	v.script.Set(SlogLevel(level))
+}
+
 // SetLogLevel changes log_level (the server's own messages) at run time.
 func (l *Loggers) SetLogLevel(level int) error {
-	if l.coreLevel == nil {
+	if l.levels == nil {
 		return errFixedLevel
 	}
-	l.logLevel.Store(int32(level))
-	l.coreLevel.Set(SlogLevel(level))
+	l.levels.setCore(level)
 	return nil
 }
 
 // SetXLogLevel changes xlog_level (the script's xlog output) at run time.
 func (l *Loggers) SetXLogLevel(level int) error {
-	if l.scriptLevel == nil {
+	if l.levels == nil {
 		return errFixedLevel
 	}
-	l.xlogLevel.Store(int32(level))
-	l.scriptLevel.Set(SlogLevel(level))
+	l.levels.setScript(level)
 	return nil
 }
 
-// LogLevel is log_level now.
-func (l *Loggers) LogLevel() int { return int(l.logLevel.Load()) }
+// LogLevel is log_level now (that of a fixed-level logger: 0).
+func (l *Loggers) LogLevel() int {
+	if l.levels == nil {
+		return 0
+	}
+	return int(l.levels.coreN.Load())
+}
 
 // XLogLevel is xlog_level now.
-func (l *Loggers) XLogLevel() int { return int(l.xlogLevel.Load()) }
+func (l *Loggers) XLogLevel() int {
+	if l.levels == nil {
+		return 0
+	}
+	return int(l.levels.scriptN.Load())
+}

@@ -21,20 +21,11 @@ func (l *Loggers) withLogEvents() *Loggers {
 	if err != nil {
 		return l
 	}
-	out := l.clone()
+	out := *l
 	out.Core = slog.New(&logEventHandler{next: l.Core.Handler(), consumer: c})
 	out.Script = slog.New(&logEventHandler{next: l.Script.Handler(), consumer: c, script: true})
 	out.quiet = l.Script
-	return out
-}
-
-// clone copies l: the copy shares the levels and the consumers.
-func (l *Loggers) clone() *Loggers {
-	out := &Loggers{Core: l.Core, Script: l.Script, close: l.close, quiet: l.quiet,
-		coreLevel: l.coreLevel, scriptLevel: l.scriptLevel, consumers: l.consumers}
-	out.logLevel.Store(l.logLevel.Load())
-	out.xlogLevel.Store(l.xlogLevel.Load())
-	return out
+	return &out
 }
 
 // quietScript is the script logger that raises no E_CORE_LOG, for

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"log/syslog"
 	"os"
-	"sync/atomic"
 )
 
 // Loggers are the process's loggers as the core parameters set them up.
@@ -19,11 +18,9 @@ type Loggers struct {
 	// quiet is Script without E_CORE_LOG (log_event_enabled), for what
 	// event_routes log.
 	quiet *slog.Logger
-	// coreLevel and scriptLevel are log_level and xlog_level, changed at
-	// run time by the MI; logLevel and xlogLevel are their OpenSIPS
-	// values.
-	coreLevel, scriptLevel *slog.LevelVar
-	logLevel, xlogLevel    atomic.Int32
+	// levels are log_level and xlog_level, changed at run time by the
+	// MI; shared by the copies withLogEvents makes.
+	levels *logLevels
 	// consumers are stderror, syslog and event, in that order.
 	consumers []*logConsumer
 }
@@ -47,11 +44,9 @@ func OpenLoggers(cfg Config, stderr io.Writer, syslogDial func(syslog.Priority, 
 	if syslogDial == nil {
 		syslogDial = func(p syslog.Priority, tag string) (io.WriteCloser, error) { return syslog.New(p, tag) }
 	}
-	l := &Loggers{coreLevel: new(slog.LevelVar), scriptLevel: new(slog.LevelVar)}
-	l.coreLevel.Set(SlogLevel(cfg.LogLevel))
-	l.scriptLevel.Set(SlogLevel(cfg.XLogLevel))
-	l.logLevel.Store(int32(cfg.LogLevel))
-	l.xlogLevel.Store(int32(cfg.XLogLevel))
+	l := &Loggers{levels: &logLevels{}}
+	l.levels.setCore(cfg.LogLevel)
+	l.levels.setScript(cfg.XLogLevel)
 	// Every record goes to the sinks at debug level: the loggers' levels
 	// and the consumers' filters decide before.
 	text := func(w io.Writer) slog.Handler {
@@ -71,8 +66,8 @@ func OpenLoggers(cfg Config, stderr io.Writer, syslogDial func(syslog.Priority, 
 		l.consumers = append(l.consumers, newLogConsumer("syslog", text(io.Discard), true, cfg.SyslogLevelFilter))
 	}
 	l.consumers = append(l.consumers, newLogConsumer("event", nil, !cfg.LogEventEnabled, cfg.LogEventLevelFilter))
-	l.Core = slog.New(newFanout(l.coreLevel, l.consumers))
-	l.Script = slog.New(newFanout(l.scriptLevel, l.consumers))
+	l.Core = slog.New(newFanout(&l.levels.core, l.consumers))
+	l.Script = slog.New(newFanout(&l.levels.script, l.consumers))
 	return l, nil
 }
 

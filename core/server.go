@@ -88,7 +88,8 @@ func newServer(script *Script, opts ServerOptions) (*Server, error) {
 	if len(s.log.consumers) == 0 {
 		// Loggers the caller built (tests) have no consumers of their
 		// own: E_CORE_LOG still follows the script's parameters.
-		s.log = s.log.clone()
+		own := *s.log
+		s.log = &own
 		s.log.consumers = []*logConsumer{newLogConsumer("event", nil, !s.cfg.LogEventEnabled, s.cfg.LogEventLevelFilter)}
 	}
 	s.log = s.log.withLogEvents()
