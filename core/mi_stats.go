@@ -116,7 +116,9 @@ func statQueries(p engine.MIParams) ([]string, error) {
 // errStatsNotFound is OpenSIPS's answer when nothing matched.
 var errStatsNotFound = &engine.MIError{Code: 404, Message: "Statistics Not Found"}
 
-func getStatistics(r *stats.Registry, p engine.MIParams) (any, error) {
+// selectStats returns the statistics the "statistics" param names, or
+// OpenSIPS's 404 when none matched.
+func selectStats(r *stats.Registry, p engine.MIParams) ([]*stats.Stat, error) {
 	queries, err := statQueries(p)
 	if err != nil {
 		return nil, err
@@ -124,6 +126,14 @@ func getStatistics(r *stats.Registry, p engine.MIParams) (any, error) {
 	found := r.Select(queries...)
 	if len(found) == 0 {
 		return nil, errStatsNotFound
+	}
+	return found, nil
+}
+
+func getStatistics(r *stats.Registry, p engine.MIParams) (any, error) {
+	found, err := selectStats(r, p)
+	if err != nil {
+		return nil, err
 	}
 	return statValues(found), nil
 }
@@ -132,25 +142,17 @@ func listStatistics(r *stats.Registry, p engine.MIParams) (any, error) {
 	if !p.Has("statistics") {
 		return statKinds(r.All()), nil
 	}
-	queries, err := statQueries(p)
+	found, err := selectStats(r, p)
 	if err != nil {
 		return nil, err
-	}
-	found := r.Select(queries...)
-	if len(found) == 0 {
-		return nil, errStatsNotFound
 	}
 	return statKinds(found), nil
 }
 
 func resetStatistics(r *stats.Registry, p engine.MIParams) (any, error) {
-	queries, err := statQueries(p)
+	found, err := selectStats(r, p)
 	if err != nil {
 		return nil, err
-	}
-	found := r.Select(queries...)
-	if len(found) == 0 {
-		return nil, errStatsNotFound
 	}
 	for _, s := range found {
 		s.Reset()
