@@ -78,8 +78,7 @@ func ReceivedAdvertised(ctx *engine.Context) string {
 	if sock == nil {
 		return HostPort(ctx.Received.Local.Addr().String(), int(ctx.Received.Local.Port()))
 	}
-	host, port := sock.SentBy()
-	return HostPort(host, port)
+	return sock.SentByHostPort() // worked out once per socket
 }
 
 // viaValue is the element's Via for a request sent from out.
