@@ -83,7 +83,7 @@ func (c *lookupCall) lookup(_ *engine.Context, user, realm string, alg auth.Algo
 	}
 	c.row = rows[0]
 	c.user = authorizedUser{user: name, realm: realm}
-	return columnText(rows[0][secretColumn]), !m.calculateHA1, true, nil
+	return db.Text(rows[0][secretColumn]), !m.calculateHA1, true, nil
 }
 
 // secretColumn is the column to read for alg: the password column holds

@@ -109,7 +109,7 @@ func (m *authDB) getAuthID(ctx *engine.Context, table, uri string, authVar, real
 		v   engine.Var
 		col string
 	}{{authVar, m.uriUserColumn}, {realmVar, m.uriDomainColumn}} {
-		if err := out.v.Set(ctx, engine.Str(columnText(rows[0][out.col])), false); err != nil {
+		if err := out.v.Set(ctx, engine.Str(db.Text(rows[0][out.col])), false); err != nil {
 			logger(ctx).Error("auth_db: db_get_auth_id: store result", "module", "auth_db", "err", err)
 			return checkBadInput
 		}

@@ -137,8 +137,8 @@ func ListUsers(ctx context.Context, conn db.Conn, domain string) ([]User, error)
 	}
 	users := make([]User, len(rows))
 	for i, r := range rows {
-		users[i] = User{Username: columnText(r["username"]), Domain: columnText(r["domain"]),
-			PlainPassword: columnText(r["password"]) != ""}
+		users[i] = User{Username: db.Text(r["username"]), Domain: db.Text(r["domain"]),
+			PlainPassword: db.Text(r["password"]) != ""}
 	}
 	return users, nil
 }
