@@ -3,7 +3,7 @@
 # CPU 0, one worker) with one workload of run.sh at a fixed rate and
 # records it with perf (call graphs from Go's frame pointers).
 #
-#   bench/load/profile.sh stateless|stateful|register   (RATE, DUR as run.sh)
+#   bench/load/profile.sh stateless|stateful|register|register-auth   (RATE, DUR as run.sh)
 #   PPROF=1 bench/load/profile.sh stateful              Go's profiler instead
 #
 # Writes perf.data and report.txt (flat, by symbol) into OUT. With PPROF=1
@@ -25,8 +25,16 @@ PPROF=${PPROF:-0}
 TAGS=""; [ "$PPROF" = 1 ] && TAGS="-tags pprof"
 (cd "$ROOT" && go build $TAGS -o "$OUT/switchboard" ./cmd/switchboard)
 for i in $(seq 0 19999); do echo "user$i"; done | sed '1i SEQUENTIAL' > "$OUT/users.csv"
+CFG=$HERE/sb-$W.cfg
+if [ "$W" = register-auth ]; then
+	for i in $(seq 0 19999); do echo "user$i;[authentication username=user$i password=pw$i]"; done |
+		sed '1i SEQUENTIAL' > "$OUT/users-auth.csv"
+	. "$HERE/provision.sh"
+	provision
+	CFG=$OUT/sb-register-auth.cfg
+fi
 
-SWITCHBOARD_PPROF=127.0.0.1:6061 taskset -c 0 "$OUT/switchboard" -f "$HERE/sb-$W.cfg" -E >"$OUT/server.log" 2>&1 & SB=$!
+SWITCHBOARD_PPROF=127.0.0.1:6061 taskset -c 0 "$OUT/switchboard" -f "$CFG" -E >"$OUT/server.log" 2>&1 & SB=$!
 UAS=""
 trap 'kill $SB ${UAS} 2>/dev/null || true' EXIT
 sleep 1
@@ -35,6 +43,7 @@ stateless) taskset -c 1 sipp -sn uas -i 127.0.0.2 -p 5090 -nostdin >/dev/null 2>
 stateful)  taskset -c 1 sipp -sf "$ROOT/test/e2e/testdata/uas_rr.xml" -i 127.0.0.2 -p 5090 -nostdin >/dev/null 2>&1 & UAS=$!
 	sc=(-sf "$ROOT/test/e2e/testdata/uac_rr.xml" -s bob -key uas 127.0.0.2:5090) ;;
 register)  sc=(-sf "$HERE/register.xml" -inf "$OUT/users.csv") ;;
+register-auth) sc=(-sf "$HERE/register-auth.xml" -inf "$OUT/users-auth.csv") ;;
 esac
 sleep 0.3
 taskset -c 1 sipp "${sc[@]}" -i 127.0.0.1 -p 5061 -r "$RATE" -m $((RATE * DUR)) -nostdin -timeout 60s \
