@@ -12,7 +12,6 @@ import (
 	"crypto/sha512"
 	"crypto/subtle"
 	"encoding/hex"
-	"hash"
 	"strings"
 )
 
@@ -66,16 +65,6 @@ func (a Algorithm) Sess() bool { return a&1 == 1 }
 // stores (auth_db's ha1, ha1_sha256, ha1_sha512t256 columns).
 func (a Algorithm) Base() Algorithm { return a &^ 1 }
 
-func (a Algorithm) newHash() hash.Hash {
-	switch a.Base() {
-	case SHA256:
-		return sha256.New()
-	case SHA512256:
-		return sha512.New512_256()
-	}
-	return md5.New()
-}
-
 // hexLen is the length of a hex digest of a: what a stored HA1 must
 // measure.
 func (a Algorithm) hexLen() int {
@@ -85,18 +74,42 @@ func (a Algorithm) hexLen() int {
 	return 2 * sha256.Size
 }
 
-// hashHex returns the lower-case hex digest of the parts joined by ':',
-// which is how every digest quantity is built (RFC 7616 §3.4.1: KD and H).
-func (a Algorithm) hashHex(parts ...string) string {
-	h := a.newHash()
+// hexDigest is room for the lower-case hex of the longest digest.
+type hexDigest [2 * sha256.Size]byte
+
+// sumHex hashes in with a's hash and writes the lower-case hex digest into
+// out, returning the part written. The fixed-size sums need no hash.Hash
+// value, so a digest costs no allocation (auth runs twice per REGISTER).
+func (a Algorithm) sumHex(out *hexDigest, in []byte) []byte {
+	switch a.Base() {
+	case SHA256:
+		sum := sha256.Sum256(in)
+		return out[:hex.Encode(out[:], sum[:])]
+	case SHA512256:
+		sum := sha512.Sum512_256(in)
+		return out[:hex.Encode(out[:], sum[:])]
+	}
+	sum := md5.Sum(in)
+	return out[:hex.Encode(out[:], sum[:])]
+}
+
+// joinParts appends the parts to dst joined by ':', which is how every
+// digest quantity is built (RFC 7616 §3.4.1: KD and H).
+func joinParts(dst []byte, parts ...string) []byte {
 	for i, p := range parts {
 		if i > 0 {
-			h.Write([]byte{':'})
+			dst = append(dst, ':')
 		}
-		h.Write([]byte(p))
+		dst = append(dst, p...)
 	}
-	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0]))
+	return dst
+}
+
+// hashHex returns the lower-case hex digest of the parts joined by ':'.
+func (a Algorithm) hashHex(parts ...string) string {
+	var in [256]byte
+	var out hexDigest
+	return string(a.sumHex(&out, joinParts(in[:0], parts...)))
 }
 
 // HA1 computes H(username:realm:password) for a's hash (RFC 7616
@@ -131,10 +144,18 @@ type Digest struct {
 // HA2 computes H(method:digest-uri), or H(method:digest-uri:H(body)) for
 // qop=auth-int (RFC 7616 §3.4.3).
 func (d *Digest) HA2() string {
+	var out hexDigest
+	return string(d.ha2(&out))
+}
+
+func (d *Digest) ha2(out *hexDigest) []byte {
+	var stack [256]byte
+	in := joinParts(stack[:0], d.Method, d.URI)
 	if d.QOP == "auth-int" {
-		return d.Algorithm.hashHex(d.Method, d.URI, d.Algorithm.hashHex(d.Body))
+		var body hexDigest
+		in = append(append(in, ':'), d.Algorithm.sumHex(&body, []byte(d.Body))...)
 	}
-	return d.Algorithm.hashHex(d.Method, d.URI)
+	return d.Algorithm.sumHex(out, in)
 }
 
 // Response computes the request-digest from HA1 (already made -sess if
@@ -142,10 +163,21 @@ func (d *Digest) HA2() string {
 // KD(HA1, nonce:HA2) without one (RFC 2617 §3.2.2.1, the RFC 2069
 // compatible form).
 func (d *Digest) Response(ha1 string) string {
-	if d.QOP == "" {
-		return d.Algorithm.hashHex(ha1, d.Nonce, d.HA2())
+	var out hexDigest
+	return string(d.response(&out, ha1))
+}
+
+func (d *Digest) response(out *hexDigest, ha1 string) []byte {
+	var ha2 hexDigest
+	var stack [256]byte
+	in := joinParts(stack[:0], ha1, d.Nonce)
+	if d.QOP != "" {
+		in = append(joinParts(append(in, ':'), d.NC, d.CNonce, d.QOP), ':')
+	} else {
+		in = append(in, ':')
 	}
-	return d.Algorithm.hashHex(ha1, d.Nonce, d.NC, d.CNonce, d.QOP, d.HA2())
+	in = append(in, d.ha2(&ha2)...)
+	return d.Algorithm.sumHex(out, in)
 }
 
 // ResponseMatches reports whether got is the response ha1 gives. The hex
@@ -153,7 +185,8 @@ func (d *Digest) Response(ha1 string) string {
 // upper case) and in constant time, so that the time taken does not tell
 // an attacker how many leading characters of a guess were right.
 func (d *Digest) ResponseMatches(ha1, got string) bool {
-	want := d.Response(ha1)
+	var out hexDigest
+	want := d.response(&out, ha1)
 	if len(got) != len(want) {
 		return false
 	}
@@ -165,5 +198,5 @@ func (d *Digest) ResponseMatches(ha1, got string) bool {
 		}
 		lower[i] = c
 	}
-	return subtle.ConstantTimeCompare(lower[:len(got)], []byte(want)) == 1
+	return subtle.ConstantTimeCompare(lower[:len(got)], want) == 1
 }

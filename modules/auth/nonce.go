@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"hash"
+	"sync"
 	"time"
 )
 
@@ -40,9 +42,10 @@ const (
 // nonce. Each nonce has exactly one.
 var nonceEncoding = base64.RawURLEncoding.Strict()
 
-// nonceTextLen is the length of every nonce this module writes; anything
-// else is refused before decoding.
-var nonceTextLen = nonceEncoding.EncodedLen(nonceRawLen)
+// nonceTextLen is the length of every nonce this module writes (unpadded
+// base64: 4 characters per 3 bytes, rounded up); anything else is refused
+// before decoding.
+const nonceTextLen = (nonceRawLen*8 + 5) / 6
 
 // nonceFields is what a nonce says once its MAC has been checked.
 type nonceFields struct {
@@ -72,6 +75,15 @@ type nonceKeeper struct {
 	// used remembers which indexes were used, with which nonce-count;
 	// nil when disable_nonce_check is set.
 	used *replayWindow
+	// macs are keyed HMACs to reuse: making one hashes the key and
+	// allocates a dozen objects, and every challenge and answer needs one.
+	macs sync.Pool
+}
+
+// macState is a keyed HMAC and room for its sum.
+type macState struct {
+	h   hash.Hash
+	sum [sha256.Size]byte
 }
 
 // newNonceKeeper makes a keeper with secret as the HMAC key; an empty
@@ -83,6 +95,7 @@ func newNonceKeeper(secret string, expire time.Duration, checkReplay bool, now f
 		k.key = make([]byte, 32)
 		rand.Read(k.key)
 	}
+	k.macs.New = func() any { return &macState{h: hmac.New(sha256.New, k.key)} }
 	var inst [4]byte
 	rand.Read(inst[:])
 	k.instance = binary.BigEndian.Uint32(inst[:])
@@ -110,30 +123,36 @@ func (k *nonceKeeper) issue(index uint64, alg Algorithm, qop qopSet) string {
 	binary.BigEndian.PutUint32(raw[2:], k.instance)
 	binary.BigEndian.PutUint64(raw[6:], index)
 	binary.BigEndian.PutUint64(raw[14:], uint64(k.now().Add(k.expire).Unix()))
-	copy(raw[noncePayload:], k.mac(raw[:noncePayload]))
+	k.mac(raw[noncePayload:], raw[:noncePayload])
 	return nonceEncoding.EncodeToString(raw[:])
 }
 
-func (k *nonceKeeper) mac(payload []byte) []byte {
-	m := hmac.New(sha256.New, k.key)
-	m.Write(payload)
-	var sum [sha256.Size]byte
-	return m.Sum(sum[:0])[:nonceMACLen]
+// mac writes the truncated HMAC of payload into out.
+func (k *nonceKeeper) mac(out, payload []byte) {
+	m := k.macs.Get().(*macState)
+	m.h.Reset()
+	m.h.Write(payload)
+	copy(out[:nonceMACLen], m.h.Sum(m.sum[:0]))
+	k.macs.Put(m)
 }
 
 // decode checks that text is a nonce this keeper's secret made and
 // returns its fields; expiry and reuse are checked by check.
 func (k *nonceKeeper) decode(text string) (nonceFields, error) {
 	var raw [nonceRawLen]byte
+	var in [nonceTextLen]byte
 	if len(text) != nonceTextLen {
 		return nonceFields{}, errNonceInvalid
 	}
-	if n, err := nonceEncoding.Decode(raw[:], []byte(text)); err != nil || n != nonceRawLen {
+	copy(in[:], text)
+	if n, err := nonceEncoding.Decode(raw[:], in[:]); err != nil || n != nonceRawLen {
 		return nonceFields{}, errNonceInvalid
 	}
 	// The MAC is checked before any field is believed, in constant time
 	// so that a forger learns nothing from timing.
-	if !hmac.Equal(raw[noncePayload:], k.mac(raw[:noncePayload])) || raw[0] != nonceVersion {
+	var want [nonceMACLen]byte
+	k.mac(want[:], raw[:noncePayload])
+	if !hmac.Equal(raw[noncePayload:], want[:]) || raw[0] != nonceVersion {
 		return nonceFields{}, errNonceInvalid
 	}
 	f := nonceFields{
