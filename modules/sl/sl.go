@@ -4,10 +4,12 @@ package sl
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"hash/crc32"
 	"strings"
 	"sync/atomic"
+	"unsafe"
 
 	"switchboard/engine"
 	"switchboard/sip"
@@ -23,6 +25,9 @@ var tagPrefix = func() string {
 	rand.Read(b[:])
 	return "sl" + hex.EncodeToString(b[:])
 }()
+
+// tagStart is what every sl To-tag begins with.
+var tagStart = tagPrefix + "."
 
 // Counters are the module's statistics (OpenSIPS names).
 type Counters struct {
@@ -91,17 +96,24 @@ func replyError(ctx *engine.Context, _ []engine.Arg) int {
 // toTag is the To-tag of a reply to m: the signature and a hash of what
 // identifies the request, so a retransmission gets the same tag.
 func toTag(m *sip.Msg) string {
-	h := crc32.NewIEEE()
 	callID, _ := m.CallID()
-	h.Write([]byte(callID))
+	crc := crc32.Update(0, crc32.IEEETable, readOnlyBytes(callID))
 	if from, err := m.From(); err == nil {
-		h.Write([]byte(from.Tag()))
+		crc = crc32.Update(crc, crc32.IEEETable, readOnlyBytes(from.Tag()))
 	}
 	if via, err := m.Via(); err == nil {
-		h.Write([]byte(via.Branch))
+		crc = crc32.Update(crc, crc32.IEEETable, readOnlyBytes(via.Branch))
 	}
 	var sum [4]byte
-	return tagPrefix + "." + hex.EncodeToString(h.Sum(sum[:0]))
+	binary.BigEndian.PutUint32(sum[:], crc)
+	var buf [64]byte
+	return string(hex.AppendEncode(append(buf[:0], tagStart...), sum[:]))
+}
+
+// readOnlyBytes is s as bytes without a copy, for the checksum, which
+// only reads them: converting would copy each value of every reply.
+func readOnlyBytes(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
 
 // absorbACK consumes an ACK whose To-tag carries sl's signature: it
@@ -113,7 +125,7 @@ func absorbACK(ctx *engine.Context) bool {
 		return false
 	}
 	to, err := m.To()
-	if err != nil || !strings.HasPrefix(to.Tag(), tagPrefix+".") {
+	if err != nil || !strings.HasPrefix(to.Tag(), tagStart) {
 		return false
 	}
 	count(&Stats.ReceivedACKs)
