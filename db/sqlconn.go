@@ -22,6 +22,12 @@ type Dialect struct {
 	// into an insert-or-update on the unique key keys; update are the
 	// other columns (possibly none), already quoted.
 	UpsertClause func(keys, update []string) string
+	// LocksOnly says the database is a file this process opens (SQLite):
+	// a read can wait only on file locks, which the driver's busy
+	// timeout already bounds by Config.Timeout. Prepared reads then run
+	// without a deadline context, which in modernc's driver costs a timer
+	// and a goroutine per query: a tenth of a REGISTER's time with auth.
+	LocksOnly bool
 }
 
 // SQLConn implements Conn and RawConn over database/sql for one Dialect.
@@ -390,8 +396,11 @@ func (c *SQLConn) exec(ctx context.Context, query string, args []any) (int64, er
 // the statement is kept for the next call of the same text (Query's
 // generated SQL, not the script's raw queries, which could be endless).
 func (c *SQLConn) rawQuery(ctx context.Context, query string, args []any, prepare bool) ([]Row, error) {
-	ctx, cancel := Bound(ctx, c.Config)
-	defer cancel()
+	if !prepare || !c.SQL.LocksOnly || ctx.Done() != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = Bound(ctx, c.Config)
+		defer cancel()
+	}
 	var st *sql.Stmt
 	if prepare {
 		var err error

@@ -14,7 +14,8 @@ import (
 // dialect is SQLite's SQL: standard double-quoted identifiers, ? binds
 // and ON CONFLICT upserts (3.24+).
 var dialect = db.Dialect{
-	Name: "sqlite",
+	Name:      "sqlite",
+	LocksOnly: true, // busy_timeout below bounds every wait
 	// Brackets, not double quotes: SQLite reads a double-quoted name
 	// that matches no column as a string literal, so a typo in a column
 	// modparam would silently match nothing instead of failing.
@@ -77,9 +78,13 @@ func Open(rawURL string, cfg db.Config) (db.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	d := dialect
 	if memory {
 		// Each connection would open its own empty database.
 		sqlDB.SetMaxOpenConns(1)
+		// A call may then also wait for the one connection: keep the
+		// deadline on every call.
+		d.LocksOnly = false
 	}
-	return db.NewSQLConn(sqlDB, dialect, cfg), nil
+	return db.NewSQLConn(sqlDB, d, cfg), nil
 }
