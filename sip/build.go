@@ -2,6 +2,7 @@ package sip
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 )
 
@@ -61,6 +62,7 @@ func AppendReply(dst []byte, req *Msg, r *Reply) ([]byte, error) {
 	if reason == "" {
 		reason = ReasonPhrase(r.Code)
 	}
+	dst = slices.Grow(dst, replySize(req, r, reason))
 	dst = append(dst, "SIP/2.0 "...)
 	dst = strconv.AppendInt(dst, int64(r.Code), 10)
 	dst = append(dst, ' ')
@@ -99,6 +101,17 @@ func AppendReply(dst []byte, req *Msg, r *Reply) ([]byte, error) {
 		dst = appendLine(dst, req.raw[h.Start:h.End])
 	}
 	return appendTail(dst, r.Headers, r.ContentType, r.Body), nil
+}
+
+// replySize is at least the length of the reply to req, so that the reply
+// is written into one allocation: the copied headers are part of the
+// request, the rest is what r adds.
+func replySize(req *Msg, r *Reply, reason string) int {
+	n := len(req.raw) + len(reason) + len(r.ToTag) + len(r.Received) + len(r.ContentType) + len(r.Body) + 96
+	for _, f := range r.Headers {
+		n += len(f.Name) + len(f.Value) + 4
+	}
+	return n
 }
 
 // appendTopVia copies the top Via line with rport given its value and
