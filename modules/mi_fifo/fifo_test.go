@@ -140,7 +140,15 @@ func TestFIFOStream(t *testing.T) {
 	})
 	t.Run("no reply name runs the command silently", func(t *testing.T) {
 		c.write(`::{"jsonrpc":"2.0","id":"1","method":"cache_store","params":["local","mi_fifo_k","v1"]}`)
-		got := c.call(`{"jsonrpc":"2.0","id":"2","method":"cache_fetch","params":["local","mi_fifo_k"]}`)
+		// Commands run concurrently and a silent one says nothing when it
+		// is done: the fetch may overtake the store, so ask again a while.
+		var got string
+		for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			got = c.call(`{"jsonrpc":"2.0","id":"2","method":"cache_fetch","params":["local","mi_fifo_k"]}`)
+			if strings.Contains(got, `"value":"v1"`) {
+				break
+			}
+		}
 		if !strings.Contains(got, `"value":"v1"`) {
 			t.Errorf("cache_fetch after a silent cache_store: %q", got)
 		}
