@@ -62,38 +62,56 @@ func (m *Manager) readers(s *Socket) int {
 // startUDP runs the readers; Listen holds m.mu.
 func (m *Manager) startUDP(s *Socket) {
 	n := m.readers(s)
+	alone := n <= len(s.udp) // each reader has a kernel socket of its own
 	for i := 0; i < n; i++ {
 		m.wg.Add(1)
-		go m.readUDP(s, s.udp[i%len(s.udp)])
+		go m.readUDP(s, s.udp[i%len(s.udp)], alone)
 	}
 }
 
-// readUDP delivers datagrams until the socket closes. The buffer and the
+// readUDP delivers datagrams until the socket closes. The buffers and the
 // Packet belong to this goroutine and are reused, so receiving allocates
-// nothing.
-func (m *Manager) readUDP(s *Socket, c udpConn) {
+// nothing. A reader alone on its socket reads in batches (serveAlone);
+// readers sharing one take a datagram each in turn, so that one reads
+// while the others handle theirs.
+func (m *Manager) readUDP(s *Socket, c udpConn, alone bool) {
 	defer m.wg.Done()
-	r := newUDPReader()
 	pkt := &Packet{Socket: s}
+	deliver := func(data []byte, src netip.AddrPort) {
+		// CRLF keep-alives (RFC 5626 §3.5.1 is for streams, but many user
+		// agents send them over UDP too) carry no message.
+		if len(data) == 0 || sip.KeepaliveLen(data) == len(data) {
+			return
+		}
+		pkt.Data = data
+		pkt.Src = src
+		m.handler(pkt)
+	}
+	readErr := func(err error) {
+		// An ICMP error from an earlier send can surface here; the
+		// socket is still good.
+		m.log.Debug("udp read", "socket", s.String(), "err", err)
+	}
+	if alone {
+		for {
+			err := c.serveAlone(deliver, readErr, m.isClosed)
+			if errors.Is(err, net.ErrClosed) || m.isClosed() {
+				return
+			}
+			readErr(err)
+		}
+	}
+	r := newUDPReader()
 	for {
 		data, src, err := r.readFrom(c)
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) || m.isClosed() {
 				return
 			}
-			// An ICMP error from an earlier send can surface here; the
-			// socket is still good.
-			m.log.Debug("udp read", "socket", s.String(), "err", err)
+			readErr(err)
 			continue
 		}
-		// CRLF keep-alives (RFC 5626 §3.5.1 is for streams, but many user
-		// agents send them over UDP too) carry no message.
-		if len(data) == 0 || sip.KeepaliveLen(data) == len(data) {
-			continue
-		}
-		pkt.Data = data
-		pkt.Src = src
-		m.handler(pkt)
+		deliver(data, src)
 	}
 }
 

@@ -112,6 +112,85 @@ func (r *udpReader) readFrom(c udpConn) ([]byte, netip.AddrPort, error) {
 	return r.buf[:r.n], decodeSockaddr(&r.from), nil
 }
 
+// batchLen is how many datagrams one recvmmsg call may take.
+const batchLen = 4
+
+// mmsghdr is struct mmsghdr of recvmmsg(2): x/sys/unix has no type for it.
+type mmsghdr struct {
+	hdr unix.Msghdr
+	len uint32
+}
+
+// batchReader is a reader with a kernel socket to itself. recvmmsg takes
+// every queued datagram, up to batchLen, in one call; when it returns
+// fewer the queue was empty, so the reader waits for the socket's next
+// readiness edge instead of trying a read that would fail with EAGAIN,
+// which was one system call per received datagram at low rates
+// (docs/performance.md). That is safe only because one RawConn.Read
+// spans the reader's life: the runtime clears a socket's readiness when
+// a Read starts, so an edge it saw while messages were being handled
+// would otherwise be lost, and a queued datagram with it.
+type batchReader struct {
+	bufs    [batchLen][]byte
+	from    [batchLen]unix.RawSockaddrAny
+	iovs    [batchLen]unix.Iovec
+	hdrs    [batchLen]mmsghdr
+	deliver func([]byte, netip.AddrPort)
+	readErr func(error)
+	stop    func() bool
+}
+
+// serveAlone reads datagrams in batches and hands each to deliver until
+// stop says so or the socket closes; it returns the Read's error.
+func (c udpConn) serveAlone(deliver func([]byte, netip.AddrPort), readErr func(error), stop func() bool) error {
+	b := &batchReader{deliver: deliver, readErr: readErr, stop: stop}
+	for i := range b.bufs {
+		b.bufs[i] = make([]byte, maxDatagram)
+		b.iovs[i].Base = &b.bufs[i][0]
+		b.iovs[i].SetLen(maxDatagram)
+		b.hdrs[i].hdr.Name = (*byte)(unsafe.Pointer(&b.from[i]))
+		b.hdrs[i].hdr.Iov = &b.iovs[i]
+		b.hdrs[i].hdr.SetIovlen(1)
+	}
+	err := c.raw.Read(b.serve)
+	if err == nil {
+		err = net.ErrClosed // serve stops only when told to
+	}
+	return err
+}
+
+// serve is the RawConn read function: it handles batches until the queue
+// is empty (false: wait for readiness) or the manager closes (true).
+func (b *batchReader) serve(fd uintptr) bool {
+	for !b.stop() {
+		for i := range b.hdrs {
+			b.hdrs[i].hdr.Namelen = uint32(unsafe.Sizeof(b.from[i]))
+			b.hdrs[i].hdr.Flags = 0
+		}
+		n, _, errno := unix.RawSyscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&b.hdrs[0])), batchLen,
+			unix.MSG_DONTWAIT, 0, 0)
+		switch errno {
+		case 0:
+		case unix.EAGAIN:
+			return false
+		case unix.EINTR:
+			continue
+		default:
+			// The error is reported once and cleared (an ICMP error from
+			// an earlier send); the datagrams behind it are read next.
+			b.readErr(&net.OpError{Op: "read", Net: "udp", Err: errno})
+			continue
+		}
+		for i := 0; i < int(n); i++ {
+			b.deliver(b.bufs[i][:b.hdrs[i].len], decodeSockaddr(&b.from[i]))
+		}
+		if n < batchLen {
+			return false
+		}
+	}
+	return true
+}
+
 // decodeSockaddr returns the address in sa, IPv4 never in mapped form.
 func decodeSockaddr(sa *unix.RawSockaddrAny) netip.AddrPort {
 	switch sa.Addr.Family {

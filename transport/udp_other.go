@@ -3,6 +3,7 @@
 package transport
 
 import (
+	"errors"
 	"net"
 	"net/netip"
 )
@@ -25,6 +26,24 @@ func (r *udpReader) readFrom(c udpConn) ([]byte, netip.AddrPort, error) {
 		return nil, netip.AddrPort{}, err
 	}
 	return r.buf[:n], netip.AddrPortFrom(src.Addr().Unmap(), src.Port()), nil
+}
+
+// serveAlone reads datagrams one at a time and hands each to deliver
+// until stop says so or the socket fails (udp_linux.go batches them).
+func (c udpConn) serveAlone(deliver func([]byte, netip.AddrPort), readErr func(error), stop func() bool) error {
+	r := newUDPReader()
+	for !stop() {
+		data, src, err := r.readFrom(c)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return err
+			}
+			readErr(err)
+			continue
+		}
+		deliver(data, src)
+	}
+	return net.ErrClosed
 }
 
 // writeTo sends one datagram to dst.

@@ -3,9 +3,11 @@ package transport
 import (
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestUDPRoundTrip(t *testing.T) {
@@ -223,4 +225,75 @@ func BenchmarkUDPReceive(b *testing.B) {
 		sent += k
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "packets/s")
+}
+
+// TestUDPReaderAlone drives a reader that has its socket to itself (the
+// batched reader on Linux) through the cases where a datagram could be
+// lost or mangled: bursts longer than a batch, sizes up to the largest
+// datagram, and a datagram that arrives while the previous one is still
+// being handled, after the reader found the queue empty.
+func TestUDPReaderAlone(t *testing.T) {
+	got := make(chan string, 1000)
+	hold := make(chan struct{})
+	h := func(p *Packet) {
+		if strings.Contains(string(p.Data), "hold-me") {
+			<-hold // the handler is busy while the next datagram arrives
+		}
+		got <- string(p.Data)
+	}
+	m := startManager(t, Config{UDPReaders: 1}, h, spec(UDP, "127.0.0.1"))
+	peer, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.MustParseAddrPort("127.0.0.1:0")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	peer.SetWriteBuffer(4 << 20)
+	dst := net.UDPAddrFromAddrPort(m.Sockets()[0].Local)
+	recv := func(want string) {
+		t.Helper()
+		select {
+		case g := <-got:
+			if g != want {
+				t.Fatalf("got %d bytes %.40q..., want %d bytes %.40q...", len(g), g, len(want), want)
+			}
+		case <-time.After(3 * time.Second):
+			t.Fatalf("%.40q... never delivered", want)
+		}
+	}
+	t.Run("burst longer than a batch, in order", func(t *testing.T) {
+		var sent []string
+		for i := range 100 {
+			d := msg(strings.Repeat("b", i%40+1) + "-" + strconv.Itoa(i))
+			sent = append(sent, d)
+			peer.WriteToUDP([]byte(d), dst)
+		}
+		for _, d := range sent {
+			recv(d)
+		}
+	})
+	t.Run("largest datagrams whole", func(t *testing.T) {
+		for _, n := range []int{1400, 9000, 65000} {
+			d := msg("big") + strings.Repeat("x", n-len(msg("big")))
+			if _, err := peer.WriteToUDP([]byte(d), dst); err != nil {
+				t.Fatal(err)
+			}
+			recv(d)
+		}
+	})
+	t.Run("arrives while the last one is handled", func(t *testing.T) {
+		first, second := msg("hold-me"), msg("second")
+		peer.WriteToUDP([]byte(first), dst)
+		time.Sleep(50 * time.Millisecond) // the reader is in the handler, queue empty
+		peer.WriteToUDP([]byte(second), dst)
+		time.Sleep(50 * time.Millisecond)
+		close(hold)
+		recv(first)
+		recv(second)
+	})
+	t.Run("after an idle spell", func(t *testing.T) {
+		time.Sleep(200 * time.Millisecond)
+		d := msg("late")
+		peer.WriteToUDP([]byte(d), dst)
+		recv(d)
+	})
 }
