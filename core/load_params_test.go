@@ -54,3 +54,39 @@ func TestLoadParams(t *testing.T) {
 		})
 	}
 }
+
+func TestMaxBufferParam(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		line    string
+		want    int
+		wantErr bool
+	}{
+		{"OpenSIPS's default", "", 262144, false},
+		{"set", "maxbuffer=1048576\n", 1048576, false},
+		{"0 keeps the system's", "maxbuffer=0\n", 0, false},
+		{"negative", "maxbuffer=-1\n", 0, true},
+		{"not a number", "maxbuffer=big\n", 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "t.cfg")
+			script := "socket=udp:127.0.0.1:5060\n" + tc.line + "route { exit; }\n"
+			if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			l, err := Load(path, LoadOptions{})
+			if tc.wantErr {
+				if err == nil || !strings.Contains(err.Error(), "maxbuffer") {
+					t.Fatalf("error %v, want one naming maxbuffer", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.Config.MaxBuffer != tc.want {
+				t.Errorf("maxbuffer %d, want %d", l.Config.MaxBuffer, tc.want)
+			}
+		})
+	}
+}

@@ -33,8 +33,11 @@ type Config struct {
 	TCPConnectTimeoutMS   int
 	TCPConnectionLifetime int // seconds
 	TCPMaxConnections     int
-	DNSTryIPv6            bool
-	DNSTryNAPTR           bool
+	// MaxBuffer is maxbuffer: the receive buffer each UDP socket asks
+	// the kernel for (OpenSIPS's default 256 KB); 0 keeps the system's.
+	MaxBuffer   int
+	DNSTryIPv6  bool
+	DNSTryNAPTR bool
 
 	// The core events (events.go): thresholds in microseconds, 0 off.
 	ExecMsgThreshold    int  // exec_msg_threshold: E_CORE_THRESHOLD for slow messages
@@ -77,7 +80,7 @@ type Alias struct {
 func DefaultConfig() Config {
 	return Config{LogLevel: 2, XLogLevel: 2, SyslogEnabled: true, SyslogFacility: "LOG_DAEMON", SyslogName: "switchboard",
 		UDPWorkers: 8, TCPWorkers: 8, TCPConnectTimeoutMS: 100, TCPConnectionLifetime: 120, TCPMaxConnections: 2048,
-		DNSTryNAPTR: true, DisableDNSBlacklist: true}
+		MaxBuffer: 262144, DNSTryNAPTR: true, DisableDNSBlacklist: true}
 }
 
 // setters returns the global parameters the core implements, writing into
@@ -103,6 +106,7 @@ func (cfg *Config) setters() map[string]func(p *ast.GlobalParam) error {
 		"tcp_connect_timeout":     intParam(&cfg.TCPConnectTimeoutMS, 1, 1<<20),
 		"tcp_connection_lifetime": intParam(&cfg.TCPConnectionLifetime, 1, 1<<30),
 		"tcp_max_connections":     intParam(&cfg.TCPMaxConnections, 1, 1<<20),
+		"maxbuffer":               intParam(&cfg.MaxBuffer, 0, 1<<30),
 		"dns_try_ipv6":            boolParam(&cfg.DNSTryIPv6),
 		"dns_try_naptr":           boolParam(&cfg.DNSTryNAPTR),
 

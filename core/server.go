@@ -122,6 +122,7 @@ func newServer(script *Script, opts ServerOptions) (*Server, error) {
 		TCPConnectionLifetime: time.Duration(s.cfg.TCPConnectionLifetime) * time.Second,
 		TCPMaxConnections:     s.cfg.TCPMaxConnections,
 		UDPReaders:            s.cfg.UDPWorkers,
+		UDPReceiveBuffer:      s.cfg.MaxBuffer,
 		AdvertisedHost:        s.cfg.AdvertisedAddress,
 		AdvertisedPort:        s.cfg.AdvertisedPort,
 		Logger:                s.log.Core,

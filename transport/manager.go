@@ -37,6 +37,10 @@ type Config struct {
 	TCPSendTimeout        time.Duration // a write that blocks longer closes the connection; default 10s
 	MaxMessageSize        int           // largest stream message; default sip.MaxMessageSize
 	UDPReaders            int           // udp_workers: reader goroutines per UDP socket; default GOMAXPROCS
+	// UDPReceiveBuffer is maxbuffer: the SO_RCVBUF each UDP socket asks
+	// for, when that is more than the system gives it already (the
+	// kernel caps it at net.core.rmem_max); 0 leaves the system's.
+	UDPReceiveBuffer int
 	// AdvertisedHost and AdvertisedPort are the advertised_address and
 	// advertised_port core parameters: what the sockets without an "as"
 	// of their own write into Via and Record-Route. Empty and 0: the

@@ -38,6 +38,7 @@ func (m *Manager) bindUDP(s *Socket, addr netip.AddrPort) error {
 			s.closeKernel()
 			return err
 		}
+		m.growReceiveBuffer(s, c)
 		s.udp = append(s.udp, c)
 		if i == 0 {
 			// Later reuse_port sockets must share the port the kernel
@@ -48,6 +49,25 @@ func (m *Manager) bindUDP(s *Socket, addr netip.AddrPort) error {
 		}
 	}
 	return nil
+}
+
+// growReceiveBuffer asks for maxbuffer bytes of receive buffer, as
+// OpenSIPS does at start-up: the system's default (208 KB on Linux) holds
+// only about a hundred small datagrams, a few milliseconds at high rates,
+// and a datagram that does not fit is dropped and costs its sender a
+// retransmission 500 ms later. It only ever grows the buffer; a failure
+// leaves the socket as it was, with a notice.
+func (m *Manager) growReceiveBuffer(s *Socket, c udpConn) {
+	want := m.cfg.UDPReceiveBuffer
+	if want <= 0 {
+		return
+	}
+	if have, err := receiveBuffer(c); err == nil && have >= want {
+		return
+	}
+	if err := c.SetReadBuffer(want); err != nil {
+		m.log.Warn("udp receive buffer", "socket", s.String(), "maxbuffer", want, "err", err)
+	}
 }
 
 // readers is how many goroutines read one UDP socket: use_workers when the

@@ -288,3 +288,15 @@ func getPort(p *uint16) uint16 {
 	b := (*[2]byte)(unsafe.Pointer(p))
 	return uint16(b[0])<<8 | uint16(b[1])
 }
+
+// receiveBuffer is the socket's SO_RCVBUF as the kernel reports it.
+func receiveBuffer(c udpConn) (int, error) {
+	n, errno := 0, error(nil)
+	err := c.raw.Control(func(fd uintptr) {
+		n, errno = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF)
+	})
+	if err == nil {
+		err = errno
+	}
+	return n, err
+}

@@ -4,6 +4,9 @@ package transport
 
 import (
 	"net/netip"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -51,5 +54,44 @@ func TestSockaddrPortByteOrder(t *testing.T) {
 	in := (*[4]byte)(unsafe.Pointer(&sa))
 	if in[2] != 0x13 || in[3] != 0xc4 {
 		t.Fatalf("port bytes %#x %#x, want 0x13 0xc4", in[2], in[3])
+	}
+}
+
+// TestUDPReceiveBuffer: maxbuffer grows a socket's receive buffer (the
+// kernel caps the request at rmem_max and reports twice what it keeps)
+// and never shrinks it.
+func TestUDPReceiveBuffer(t *testing.T) {
+	sysctl := func(name string) int {
+		b, err := os.ReadFile("/proc/sys/net/core/" + name)
+		if err != nil {
+			t.Skip("no", name, err)
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	def, rmemMax := sysctl("rmem_default"), sysctl("rmem_max")
+	for _, tc := range []struct {
+		name string
+		want int // maxbuffer
+		got  int // SO_RCVBUF after bind
+	}{
+		{"0 keeps the system's", 0, def},
+		{"less than the default keeps it", def / 4, def},
+		{"OpenSIPS's default", 262144, max(def, 2*min(262144, rmemMax))},
+		{"more than rmem_max is capped", 2 * rmemMax, max(def, 2*rmemMax)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := startManager(t, Config{UDPReceiveBuffer: tc.want}, func(*Packet) {}, spec(UDP, "127.0.0.1"))
+			got, err := receiveBuffer(m.Sockets()[0].udp[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.got {
+				t.Errorf("SO_RCVBUF %d, want %d (rmem_default %d, rmem_max %d)", got, tc.got, def, rmemMax)
+			}
+		})
 	}
 }

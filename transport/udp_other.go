@@ -46,6 +46,10 @@ func (c udpConn) serveAlone(deliver func([]byte, netip.AddrPort), readErr func(e
 	return net.ErrClosed
 }
 
+// receiveBuffer is not read elsewhere than on Linux: maxbuffer is then
+// always asked for.
+func receiveBuffer(udpConn) (int, error) { return 0, errors.New("not read on this system") }
+
 // writeTo sends one datagram to dst.
 func (c udpConn) writeTo(data []byte, dst netip.AddrPort) error {
 	_, err := c.WriteToUDPAddrPort(data, dst)
