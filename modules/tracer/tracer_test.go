@@ -108,9 +108,23 @@ func TestParseFilterAndScope(t *testing.T) {
 // loaded and sl answering OPTIONS.
 func server(t *testing.T) (sipAddr string) {
 	t.Helper()
+	// The UDP and TCP sockets share a port that was free for UDP; TCP may
+	// find it taken (another package's connection), so try a few ports.
+	for attempt := 1; ; attempt++ {
+		addr, err := startServer(t)
+		if err == nil {
+			return addr
+		}
+		if attempt == 5 || !strings.Contains(err.Error(), "address already in use") {
+			t.Fatal(err)
+		}
+	}
+}
+
+func startServer(t *testing.T) (string, error) {
 	c, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	port := c.LocalAddr().(*net.UDPAddr).Port
 	c.Close()
@@ -127,18 +141,19 @@ route {
 `, port, port)
 	path := filepath.Join(t.TempDir(), "tracer.cfg")
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := core.NewServer(path, core.ServerOptions{Loggers: &core.Loggers{Core: quiet, Script: quiet}})
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	if err := srv.Start(); err != nil {
-		t.Fatal(err)
+		srv.Stop()
+		return "", err
 	}
 	t.Cleanup(func() { srv.Stop() })
-	return fmt.Sprintf("127.0.0.1:%d", port)
+	return fmt.Sprintf("127.0.0.1:%d", port), nil
 }
 
 func call(t *testing.T, method string, params any) (json.RawMessage, string) {
