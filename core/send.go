@@ -30,13 +30,40 @@ func (s *Server) SendReply(ctx *engine.Context, reply []byte) error {
 	if conn, ok := ctx.Received.Handle.(*transport.Conn); ok && !conn.Closed() {
 		return s.transport.Send(transport.Destination{Proto: conn.Socket.Proto(), Addr: conn.Remote, Conn: conn}, reply)
 	}
-	parsed, err := ctx.Msg.Via()
+	target, sock, err := replyTarget(ctx)
 	if err != nil {
 		return err
 	}
+	return s.sendToTarget(target, sock, reply)
+}
+
+// ReplyDestination implements engine.Sender: where SendReply would send a
+// reply to the request in ctx, for SendAgain, when that is fixed without
+// a name lookup: the Via's host or received is an address. A request
+// that came on a connection gets none (the connection may close and the
+// reply then follow the Via).
+func (s *Server) ReplyDestination(ctx *engine.Context) (*engine.Sent, bool) {
+	if _, ok := ctx.Received.Handle.(*transport.Conn); ok {
+		return nil, false
+	}
+	target, sock, err := replyTarget(ctx)
+	if err != nil || !target.Addr.IsValid() {
+		return nil, false
+	}
+	d := transport.Destination{Proto: target.Proto, Addr: target.Addr, Socket: sock}
+	return &engine.Sent{Proto: target.Proto.String(), Dst: target.Addr, Handle: d}, true
+}
+
+// replyTarget is where a reply to the request in ctx goes by its top Via,
+// and the socket the request arrived on.
+func replyTarget(ctx *engine.Context) (transport.Target, *transport.Socket, error) {
+	parsed, err := ctx.Msg.Via()
+	if err != nil {
+		return transport.Target{}, nil, err
+	}
 	proto, err := transport.ParseProto(ctx.Received.Proto)
 	if err != nil {
-		return err
+		return transport.Target{}, nil, err
 	}
 	// The Via as the request was received: what RFC 3261 §18.2.1 and
 	// RFC 3581 add to it (received, rport) decides where the reply goes.
@@ -60,10 +87,10 @@ func (s *Server) SendReply(ctx *engine.Context, reply []byte) error {
 	}
 	target, err := transport.ResponseDestination(&via, proto)
 	if err != nil {
-		return err
+		return transport.Target{}, nil, err
 	}
 	sock, _ := ctx.Received.Handle.(*transport.Socket)
-	return s.sendToTarget(target, sock, reply)
+	return target, sock, nil
 }
 
 // sendToTarget sends to a Via-derived target, resolving a host name

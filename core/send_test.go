@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"switchboard/engine"
+	"switchboard/sip"
 	"switchboard/transport"
 )
 
@@ -62,4 +63,51 @@ func freeUDPPort(t *testing.T) int {
 	}
 	defer c.Close()
 	return c.LocalAddr().(*net.UDPAddr).Port
+}
+
+// ReplyDestination: where SendReply would send, fixed only when it needs
+// no name lookup and no connection.
+func TestReplyDestination(t *testing.T) {
+	s := &Server{log: &Loggers{Core: slog.New(slog.DiscardHandler)}}
+	src := netip.MustParseAddrPort("127.0.0.1:40000")
+	sock := &transport.Socket{Spec: transport.SocketSpec{Proto: transport.UDP, Host: "127.0.0.1", Port: 5060}}
+	for _, tc := range []struct {
+		name   string
+		via    string
+		handle any
+		want   string // "" for none
+	}{
+		{"sent-by address, port", "SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK1", sock, "127.0.0.1:5062"},
+		{"rport answers the source port", "SIP/2.0/UDP 127.0.0.1:5062;rport;branch=z9hG4bK1", sock, "127.0.0.1:40000"},
+		{"another address: received", "SIP/2.0/UDP 192.0.2.1:5062;branch=z9hG4bK1", sock, "127.0.0.1:5062"},
+		{"a host name and received: the source address", "SIP/2.0/UDP pc.example.com;branch=z9hG4bK1", sock, "127.0.0.1:5060"},
+		{"a connection: none", "SIP/2.0/TCP 127.0.0.1:5062;branch=z9hG4bK1", &transport.Conn{}, ""},
+		{"no Via: none", "", sock, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := "OPTIONS sip:a@127.0.0.1 SIP/2.0\r\n"
+			if tc.via != "" {
+				raw += "Via: " + tc.via + "\r\n"
+			}
+			raw += "From: <sip:b@127.0.0.1>;tag=1\r\nTo: <sip:a@127.0.0.1>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+			m, err := sip.ParseString(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := &engine.Context{Msg: m, Received: engine.Received{Proto: "udp", Src: src, Handle: tc.handle}}
+			got, ok := s.ReplyDestination(ctx)
+			switch {
+			case tc.want == "" && ok:
+				t.Errorf("destination %v, want none", got.Dst)
+			case tc.want != "" && !ok:
+				t.Errorf("no destination, want %s", tc.want)
+			case ok && got.Dst.String() != tc.want:
+				t.Errorf("destination %v, want %s", got.Dst, tc.want)
+			case ok:
+				if d, isDst := got.Handle.(transport.Destination); !isDst || d.Socket != sock {
+					t.Errorf("handle %#v: want a transport.Destination from the request's socket", got.Handle)
+				}
+			}
+		})
+	}
 }

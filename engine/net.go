@@ -73,6 +73,11 @@ type Sender interface {
 	// §18.2.2 and RFC 3581 say: the top Via's received/rport, on the
 	// connection or socket the request came in.
 	SendReply(ctx *Context, reply []byte) error
+	// ReplyDestination returns where SendReply would send a reply to the
+	// request in ctx, for SendAgain, when that is a fixed address; false
+	// when it takes a name lookup or a connection. tm keeps it instead
+	// of the request once only retransmitted 2xx are left to relay.
+	ReplyDestination(ctx *Context) (*Sent, bool)
 	// ForwardRequest sends the request in ctx on statelessly (RFC 3261
 	// §16.11): to dst, a SIP URI, or when dst is "" to $du, else the new
 	// Request-URI; resolved as RFC 3263 says, with the element's own Via

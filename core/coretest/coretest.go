@@ -125,10 +125,30 @@ func (r *Recorder) AddConnAlias(ctx *engine.Context, port int) error {
 	return nil
 }
 
-// SendAgain records data as sent where s went.
+// SendAgain records data as sent where s went: a reply when s came from
+// ReplyDestination, else a forwarded message.
 func (r *Recorder) SendAgain(s *engine.Sent, data []byte) error {
+	if s.Handle == replyHandle {
+		r.Replies = append(r.Replies, string(data))
+		return nil
+	}
 	r.Forwards = append(r.Forwards, Forward{Dst: s.URI, Data: string(data)})
 	return nil
+}
+
+// replyHandle marks the Sent ReplyDestination returns.
+const replyHandle = "coretest reply"
+
+// ReplyDestination gives a Sent that SendAgain records as a reply, as
+// the core gives one for a request that did not come on a connection.
+func (r *Recorder) ReplyDestination(ctx *engine.Context) (*engine.Sent, bool) {
+	if ctx.Msg == nil {
+		return nil, false
+	}
+	if _, err := ctx.Msg.Via(); err != nil {
+		return nil, false
+	}
+	return &engine.Sent{Proto: Source.Proto, Dst: Source.Src, Handle: replyHandle}, true
 }
 
 // Destination is where the Recorder pretends requests go.

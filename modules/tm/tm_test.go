@@ -224,10 +224,13 @@ func TestAnsweredInvite(t *testing.T) {
 		t.Fatal("the INVITE transaction ended at once")
 	}
 	tx.mu.Lock()
-	state, last, data := tx.state, tx.lastReply, tx.branches[0].sent.Data
+	state, last, data, req, dst := tx.state, tx.lastReply, tx.branches[0].sent.Data, tx.request, tx.replyDst
 	tx.mu.Unlock()
 	if state != serverAccepted || last != nil || data != nil {
 		t.Errorf("state %d, last reply %d bytes, sent INVITE %d bytes: want Accepted and both let go", state, len(last), len(data))
+	}
+	if req != nil || dst == nil {
+		t.Errorf("request kept %v, reply destination %v: want the request let go for where its 2xx go", req != nil, dst)
 	}
 	if code := h.request(invite); code != 0 || len(h.forwarded("INVITE")) != 1 || len(h.rec.Replies) != 3 {
 		t.Errorf("a retransmitted INVITE was not absorbed (code %d, %d replies)", code, len(h.rec.Replies))

@@ -38,8 +38,11 @@ type Transaction struct {
 	method sip.Method
 	// request is tm's own copy of the request, as the script had edited
 	// it when t_relay ran: the branches are built from it and failure
-	// routes run on it, while the worker that received it moves on.
+	// routes run on it, while the worker that received it moves on. It
+	// is nil once an answered INVITE has let go of it (shedLocked); only
+	// replyDst, where retransmitted 2xx go, is left then.
 	request     *sip.Msg
+	replyDst    *engine.Sent
 	received    engine.Received
 	sender      engine.Sender
 	modules     []*engine.Module
@@ -173,12 +176,26 @@ var replyContexts = sync.Pool{New: func() any { return new(engine.Context) }}
 // sendReply sends data to the request's sender (RFC 3261 §18.2.2), the
 // way the script asked it answered (force_rport...).
 func (tx *Transaction) sendReply(data []byte) error {
+	if tx.request == nil {
+		return tx.sender.SendAgain(tx.replyDst, data)
+	}
+	ctx := tx.replyContext()
+	err := tx.sender.SendReply(ctx, data)
+	putReplyContext(ctx)
+	return err
+}
+
+// replyContext is a pooled Context for the core to answer tx's request
+// in; putReplyContext gives it back.
+func (tx *Transaction) replyContext() *engine.Context {
 	ctx := replyContexts.Get().(*engine.Context)
 	ctx.Msg, ctx.Received, ctx.Send = tx.request, tx.received, tx.send
-	err := tx.sender.SendReply(ctx, data)
+	return ctx
+}
+
+func putReplyContext(ctx *engine.Context) {
 	*ctx = engine.Context{}
 	replyContexts.Put(ctx)
-	return err
 }
 
 // sendUpstreamLocked sends a reply to the request's sender and moves the
@@ -235,7 +252,8 @@ func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool, rep
 // retransmitted INVITEs and relay retransmitted 2xx (RFC 6026 Timers L
 // and M), which needs neither the reply it sent (Accepted resends none)
 // nor the requests its 2xx branches sent (no more retransmissions, CANCEL
-// or ACK on them). A third of what an answered call held for 32 s.
+// or ACK on them), nor the request itself once the core has said where
+// the 2xx go: with it, over half of what an answered call held for 32 s.
 func (tx *Transaction) shedLocked() {
 	if tx.state != serverAccepted || tx.pendingLocked() {
 		return
@@ -244,6 +262,14 @@ func (tx *Transaction) shedLocked() {
 	for _, b := range tx.branches {
 		if b.state >= clientCompleted && b.code >= 200 && b.code < 300 && b.sent != nil {
 			b.sent.Data, b.sentMsg = nil, nil
+		}
+	}
+	if tx.request != nil && !tx.local {
+		ctx := tx.replyContext()
+		dst, ok := tx.sender.ReplyDestination(ctx)
+		putReplyContext(ctx)
+		if ok {
+			tx.replyDst, tx.request = dst, nil
 		}
 	}
 }
