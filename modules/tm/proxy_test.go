@@ -255,3 +255,38 @@ failure_route[check] {
 		t.Errorf("upstream %v, want failure_route's 480 after 1 s", got)
 	}
 }
+
+// TestCompletedNonInvite: once a non-INVITE's final reply went upstream,
+// the transaction keeps only its last reply and where it goes (shedLocked)
+// and still answers a retransmitted request with it (§17.2.2).
+func TestCompletedNonInvite(t *testing.T) {
+	h := newHarness(t, simpleRelay)
+	options := withMethod(invite, "OPTIONS")
+	h.request(options)
+	sent := h.forwarded("OPTIONS")
+	if len(sent) != 1 {
+		t.Fatalf("%d OPTIONS sent", len(sent))
+	}
+	h.reply(answer(t, sent[0], 200))
+	if got := h.codes(); !slices.Equal(got, []string{"200"}) {
+		t.Fatalf("upstream got %v", got)
+	}
+	tx := lookupRequest(mustParse(t, options))
+	if tx == nil {
+		t.Fatal("the transaction ended at once")
+	}
+	tx.mu.Lock()
+	state, last, req, dst := tx.state, tx.lastReply, tx.request, tx.replyDst
+	tx.mu.Unlock()
+	if state != serverCompleted || last == nil || req != nil || dst == nil {
+		t.Errorf("state %d, last reply %d bytes, request kept %v, destination %v: want Completed with only the reply and where it goes",
+			state, len(last), req != nil, dst)
+	}
+	if code := h.request(options); code != 0 || len(h.forwarded("OPTIONS")) != 1 {
+		t.Errorf("a retransmitted OPTIONS went on (code %d)", code)
+	}
+	if got := h.codes(); !slices.Equal(got, []string{"200", "200"}) {
+		t.Errorf("retransmission: upstream got %v, want the 200 again", got)
+	}
+	settle(t)
+}

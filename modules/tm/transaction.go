@@ -244,25 +244,35 @@ func (tx *Transaction) sendUpstreamLocked(data []byte, code int, local bool, rep
 	default:
 		tx.state = serverCompleted
 		tx.endAfterLocked(waitTime()) // Timer J
+		tx.shedLocked()
 	}
 }
 
-// shedLocked lets go of what an INVITE transaction no longer needs once
-// a 2xx went upstream and no branch waits: it stays 64*T1 only to absorb
-// retransmitted INVITEs and relay retransmitted 2xx (RFC 6026 Timers L
-// and M), which needs neither the reply it sent (Accepted resends none)
-// nor the requests its 2xx branches sent (no more retransmissions, CANCEL
-// or ACK on them), nor the request itself once the core has said where
-// the 2xx go: with it, over half of what an answered call held for 32 s.
+// shedLocked lets go of what a server transaction no longer needs once
+// its final reply went upstream and no branch waits.
+//
+// An INVITE answered with a 2xx stays 64*T1 only to absorb retransmitted
+// INVITEs and relay retransmitted 2xx (RFC 6026 Timers L and M): it needs
+// neither the reply it sent (Accepted resends none) nor the requests its
+// 2xx branches sent (no more retransmissions, CANCEL or ACK on them). A
+// completed non-INVITE stays for Timer J only to answer retransmissions
+// with its last reply. Neither needs the request itself once the core has
+// said where replies go: over half of what an answered call held.
 func (tx *Transaction) shedLocked() {
-	if tx.state != serverAccepted || tx.pendingLocked() {
+	if tx.pendingLocked() {
 		return
 	}
-	tx.lastReply = nil
-	for _, b := range tx.branches {
-		if b.state >= clientCompleted && b.code >= 200 && b.code < 300 && b.sent != nil {
-			b.sent.Data, b.sentMsg = nil, nil
+	switch {
+	case tx.state == serverAccepted:
+		tx.lastReply = nil
+		for _, b := range tx.branches {
+			if b.state >= clientCompleted && b.code >= 200 && b.code < 300 && b.sent != nil {
+				b.sent.Data, b.sentMsg = nil, nil
+			}
 		}
+	case tx.state == serverCompleted && tx.method != sip.MethodInvite:
+	default:
+		return
 	}
 	if tx.request != nil && !tx.local {
 		ctx := tx.replyContext()
