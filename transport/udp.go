@@ -112,27 +112,35 @@ func (m *Manager) readUDP(s *Socket, c udpConn, alone bool) {
 		// socket is still good.
 		m.log.Debug("udp read", "socket", s.String(), "err", err)
 	}
+	serve := readEach
 	if alone {
-		for {
-			err := c.serveAlone(deliver, readErr, m.isClosed)
-			if errors.Is(err, net.ErrClosed) || m.isClosed() {
-				return
-			}
-			readErr(err)
-		}
+		serve = udpConn.serveAlone
 	}
-	r := newUDPReader()
 	for {
+		err := serve(c, deliver, readErr, m.isClosed)
+		if errors.Is(err, net.ErrClosed) || m.isClosed() {
+			return
+		}
+		readErr(err)
+	}
+}
+
+// readEach reads one datagram at a time and hands each to deliver until
+// stop says so or the socket closes, and returns what ended it.
+func readEach(c udpConn, deliver func([]byte, netip.AddrPort), readErr func(error), stop func() bool) error {
+	r := newUDPReader()
+	for !stop() {
 		data, src, err := r.readFrom(c)
 		if err != nil {
-			if errors.Is(err, net.ErrClosed) || m.isClosed() {
-				return
+			if errors.Is(err, net.ErrClosed) {
+				return err
 			}
 			readErr(err)
 			continue
 		}
 		deliver(data, src)
 	}
+	return net.ErrClosed
 }
 
 // sendUDP writes one datagram from the forced socket or the first UDP

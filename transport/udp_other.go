@@ -28,22 +28,10 @@ func (r *udpReader) readFrom(c udpConn) ([]byte, netip.AddrPort, error) {
 	return r.buf[:n], netip.AddrPortFrom(src.Addr().Unmap(), src.Port()), nil
 }
 
-// serveAlone reads datagrams one at a time and hands each to deliver
-// until stop says so or the socket fails (udp_linux.go batches them).
+// serveAlone is readEach: elsewhere than on Linux a reader alone on its
+// socket reads one datagram at a time too (udp_linux.go batches).
 func (c udpConn) serveAlone(deliver func([]byte, netip.AddrPort), readErr func(error), stop func() bool) error {
-	r := newUDPReader()
-	for !stop() {
-		data, src, err := r.readFrom(c)
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return err
-			}
-			readErr(err)
-			continue
-		}
-		deliver(data, src)
-	}
-	return net.ErrClosed
+	return readEach(c, deliver, readErr, stop)
 }
 
 // receiveBuffer is not read elsewhere than on Linux: maxbuffer is then
