@@ -9,7 +9,6 @@ import (
 	"hash/crc32"
 	"strings"
 	"sync/atomic"
-	"unsafe"
 
 	"switchboard/engine"
 	"switchboard/sip"
@@ -97,12 +96,12 @@ func replyError(ctx *engine.Context, _ []engine.Arg) int {
 // identifies the request, so a retransmission gets the same tag.
 func toTag(m *sip.Msg) string {
 	callID, _ := m.CallID()
-	crc := crc32.Update(0, crc32.IEEETable, readOnlyBytes(callID))
+	crc := crcString(0, callID)
 	if from, err := m.From(); err == nil {
-		crc = crc32.Update(crc, crc32.IEEETable, readOnlyBytes(from.Tag()))
+		crc = crcString(crc, from.Tag())
 	}
 	if via, err := m.Via(); err == nil {
-		crc = crc32.Update(crc, crc32.IEEETable, readOnlyBytes(via.Branch))
+		crc = crcString(crc, via.Branch)
 	}
 	var sum [4]byte
 	binary.BigEndian.PutUint32(sum[:], crc)
@@ -110,10 +109,15 @@ func toTag(m *sip.Msg) string {
 	return string(hex.AppendEncode(append(buf[:0], tagStart...), sum[:]))
 }
 
-// readOnlyBytes is s as bytes without a copy, for the checksum, which
-// only reads them: converting would copy each value of every reply.
-func readOnlyBytes(s string) []byte {
-	return unsafe.Slice(unsafe.StringData(s), len(s))
+// crcString is crc32.Update(crc, crc32.IEEETable, []byte(s)) without the
+// copy: the values are short, and copying them for a hash object was most
+// of what a stateless reply allocated.
+func crcString(crc uint32, s string) uint32 {
+	crc = ^crc
+	for i := 0; i < len(s); i++ {
+		crc = crc32.IEEETable[byte(crc)^s[i]] ^ crc>>8
+	}
+	return ^crc
 }
 
 // absorbACK consumes an ACK whose To-tag carries sl's signature: it

@@ -1,6 +1,7 @@
 package sl
 
 import (
+	"hash/crc32"
 	"strings"
 	"testing"
 
@@ -107,6 +108,18 @@ func TestAbsorbACK(t *testing.T) {
 		}
 		if tc.want && Stats.ReceivedACKs.Load() != before+1 {
 			t.Errorf("%s: received_ACKs not counted", tc.name)
+		}
+	}
+}
+
+func TestCRCString(t *testing.T) {
+	for _, s := range []string{"", "a", "a84b4c76e66710@pc33.atlanta.example.com", "z9hG4bK776asdhds" + strings.Repeat("x", 300)} {
+		want := crc32.Update(0, crc32.IEEETable, []byte(s))
+		if got := crcString(0, s); got != want {
+			t.Errorf("crcString(%.20q) = %08x, want %08x", s, got, want)
+		}
+		if got, want := crcString(crcString(0, s), "tag"), crc32.Update(want, crc32.IEEETable, []byte("tag")); got != want {
+			t.Errorf("crcString chained after %.20q = %08x, want %08x", s, got, want)
 		}
 	}
 }
