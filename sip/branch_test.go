@@ -37,3 +37,12 @@ func TestBranches(t *testing.T) {
 		t.Error("a new Request-URI kept the branch")
 	}
 }
+
+// A stateless branch costs one allocation, the string returned.
+func TestStatelessBranchAllocs(t *testing.T) {
+	inv := mustParse(t, msg(inviteThroughProxy))
+	StatelessBranch(inv, "udp:127.0.0.1:5060") // parse the cached values first
+	if n := testing.AllocsPerRun(100, func() { StatelessBranch(inv, "udp:127.0.0.1:5060") }); n != 1 {
+		t.Errorf("%v allocations, want 1", n)
+	}
+}
