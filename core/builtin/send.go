@@ -18,7 +18,7 @@ import (
 // puts the message on the wire untouched.
 func sendFunctions() []engine.Function {
 	return []engine.Function{
-		{Name: "send", Args: []engine.ArgSpec{{Kind: engine.ArgStr}, {Kind: engine.ArgStr, Optional: true}},
+		{Name: "send", Args: []engine.ArgSpec{{Kind: engine.ArgStr, Fixup: fixDestination}, {Kind: engine.ArgStr, Optional: true}},
 			Run: sendRaw},
 		{Name: "force_send_socket", Args: []engine.ArgSpec{{Kind: engine.ArgStr, Fixup: fixupSocketArg}},
 			Run: forceSendSocket},
@@ -135,7 +135,7 @@ func sendRaw(ctx *engine.Context, a []engine.Arg) int {
 	if n == nil || ctx.Msg == nil {
 		return -1
 	}
-	dst := destinationURI(a[0].Str)
+	dst := destinationArg(a[0])
 	if _, err := sip.ParseURI(dst); err != nil {
 		logger(ctx).Error("send: bad destination", "destination", a[0].Str, "err", err)
 		return -1

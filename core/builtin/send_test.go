@@ -216,6 +216,8 @@ func TestSendFunctionsCheck(t *testing.T) {
 			`test.cfg:4:1: force_send_socket("udp:127.0.0.1:5061"): not a socket this script listens on`},
 		{"forward with disable_stateless_fwd", "forward();\n}\ndisable_stateless_fwd=yes\nroute[x] {\n",
 			"forward() is used but disable_stateless_fwd is set"},
+		{"forward to a constant that is no destination", `forward("udp:[::1");`, `bad destination "udp:[::1"`},
+		{"send to a constant that is no destination", `send("sip:");`, `bad destination "sip:"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
