@@ -170,10 +170,10 @@ func (s *Server) SendBranch(ctx *engine.Context, dst, branch string) (*engine.Se
 	var errs []error
 	for _, t := range targets {
 		var buf []byte
-		sent, err := s.sendRequest(ctx, t, branch, &buf)
+		d, err := s.sendRequest(ctx, t, branch, &buf)
 		if err == nil {
-			sent.URI = hop
-			return sent, nil
+			// Only tm keeps what it sent: a stateless forward builds no Sent.
+			return &engine.Sent{Data: buf, Proto: d.Proto.String(), Dst: d.Addr, Local: d.Socket.Local, URI: hop, Handle: d}, nil
 		}
 		s.markFailed(t, err)
 		errs = append(errs, err)
@@ -191,15 +191,16 @@ func (s *Server) SendAgain(sent *engine.Sent, data []byte) error {
 }
 
 // sendRequest builds the request for one target and sends it; an empty
-// branch is the stateless one (RFC 3261 §16.11).
-func (s *Server) sendRequest(ctx *engine.Context, t resolver.Target, branch string, buf *[]byte) (*engine.Sent, error) {
+// branch is the stateless one (RFC 3261 §16.11). It returns where the
+// request went.
+func (s *Server) sendRequest(ctx *engine.Context, t resolver.Target, branch string, buf *[]byte) (transport.Destination, error) {
 	proto, err := transport.ParseProto(t.Proto)
 	if err != nil {
-		return nil, err
+		return transport.Destination{}, err
 	}
 	sock := s.sendSocket(ctx, proto, t.Addr.Addr())
 	if sock == nil {
-		return nil, fmt.Errorf("no %s socket to send to %s from", proto, t.Addr)
+		return transport.Destination{}, fmt.Errorf("no %s socket to send to %s from", proto, t.Addr)
 	}
 	if branch == "" {
 		branch = sip.StatelessBranch(ctx.Msg, t.String())
@@ -207,13 +208,13 @@ func (s *Server) sendRequest(ctx *engine.Context, t resolver.Target, branch stri
 	out := &engine.Outgoing{Proto: proto.String(), Local: sock.Local, Advertised: Advertised(ctx, sock), Dst: t.Addr}
 	*buf = BuildForward((*buf)[:0], ctx, out, branch)
 	if err := s.blocked(ctx, proto, t.Addr, *buf); err != nil {
-		return nil, err
+		return transport.Destination{}, err
 	}
 	d := transport.Destination{Proto: proto, Addr: t.Addr, Socket: sock}
 	if err := s.transport.Send(d, *buf); err != nil {
-		return nil, err
+		return transport.Destination{}, err
 	}
-	return &engine.Sent{Data: *buf, Proto: proto.String(), Dst: t.Addr, Local: sock.Local, Handle: d}, nil
+	return d, nil
 }
 
 // sendSocket is the socket a request to dst over proto leaves from: the
