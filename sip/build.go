@@ -2,7 +2,6 @@ package sip
 
 import (
 	"errors"
-	"slices"
 	"strconv"
 )
 
@@ -62,7 +61,9 @@ func AppendReply(dst []byte, req *Msg, r *Reply) ([]byte, error) {
 	if reason == "" {
 		reason = ReasonPhrase(r.Code)
 	}
-	dst = slices.Grow(dst, replySize(req, r, reason))
+	if n := replySize(req, r, reason); cap(dst)-len(dst) < n {
+		dst = append(make([]byte, 0, len(dst)+n), dst...)
+	}
 	dst = append(dst, "SIP/2.0 "...)
 	dst = strconv.AppendInt(dst, int64(r.Code), 10)
 	dst = append(dst, ' ')
@@ -105,9 +106,9 @@ func AppendReply(dst []byte, req *Msg, r *Reply) ([]byte, error) {
 
 // replySize is at least the length of the reply to req, so that the reply
 // is written into one allocation: the copied headers are part of the
-// request, the rest is what r adds.
+// request's header section, the rest is what r adds.
 func replySize(req *Msg, r *Reply, reason string) int {
-	n := len(req.raw) + len(reason) + len(r.ToTag) + len(r.Received) + len(r.ContentType) + len(r.Body) + 96
+	n := req.headerEnd + len(reason) + len(r.ToTag) + len(r.Received) + len(r.ContentType) + len(r.Body) + 96
 	for _, f := range r.Headers {
 		n += len(f.Name) + len(f.Value) + 4
 	}

@@ -206,3 +206,16 @@ func TestAppendReplyToBrokenRequests(t *testing.T) {
 		}
 	}
 }
+
+// A reply is written into one allocation, however many headers it copies
+// and adds.
+func TestAppendReplyAllocs(t *testing.T) {
+	req := mustParse(t, msg(inviteThroughProxy))
+	req.Via()
+	req.To()
+	r := &Reply{Code: 200, ToTag: "t1", Received: "192.0.2.9", RPort: 5062,
+		Headers: []Field{{Name: "Contact", Value: "<sip:a@192.0.2.9>;expires=3600"}, {Name: "Date", Value: "Thu, 26 Nov 2026 21:00:00 GMT"}}}
+	if n := testing.AllocsPerRun(50, func() { AppendReply(nil, req, r) }); n != 1 {
+		t.Errorf("%v allocations, want 1", n)
+	}
+}
