@@ -89,8 +89,8 @@ const blacklistMsg = "OPTIONS sip:bob@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.
 func TestSendBlacklisted(t *testing.T) {
 	m := transport.NewManager(transport.Config{}, func(*transport.Packet) {})
 	defer m.Close()
-	if err := m.Listen([]transport.SocketSpec{{Proto: transport.UDP, Host: "127.0.0.1", Port: freeUDPPort(t)},
-		{Proto: transport.TCP, Host: "127.0.0.1", Port: freeUDPPort(t)}}); err != nil {
+	if err := m.Listen([]transport.SocketSpec{{Proto: transport.UDP, Host: "127.0.0.1", Port: freePort(t, "udp")},
+		{Proto: transport.TCP, Host: "127.0.0.1", Port: freePort(t, "tcp")}}); err != nil {
 		t.Fatal(err)
 	}
 	peer, err := net.ListenPacket("udp", "127.0.0.1:0")
@@ -165,7 +165,7 @@ func TestSendBlacklisted(t *testing.T) {
 	}
 	// A TCP destination that refuses the connection goes into the DNS
 	// blacklist; the next request there is refused without a try.
-	closed := freeUDPPort(t)
+	closed := freePort(t, "tcp")
 	tcpDst := "sip:127.0.0.1:" + strconv.Itoa(closed) + ";transport=tcp"
 	if err := s.ForwardRequest(newCtx(false), tcpDst); err == nil || errors.Is(err, ErrBlacklisted) {
 		t.Fatalf("forward to a closed TCP port: %v", err)
@@ -173,7 +173,7 @@ func TestSendBlacklisted(t *testing.T) {
 	if err := s.ForwardRequest(newCtx(false), tcpDst); !errors.Is(err, ErrBlacklisted) {
 		t.Fatalf("second forward to the failed destination: %v, want blacklisted by dns", err)
 	}
-	if err := s.SendRaw(newCtx(false), "sip:127.0.0.1:"+strconv.Itoa(freeUDPPort(t))+";transport=tcp", []byte("x")); err == nil {
+	if err := s.SendRaw(newCtx(false), "sip:127.0.0.1:"+strconv.Itoa(freePort(t, "tcp"))+";transport=tcp", []byte("x")); err == nil {
 		t.Fatal("send() to a closed TCP port succeeded")
 	}
 	if n := len(dns.Rules()); n != 1 {

@@ -39,7 +39,7 @@ func startServer(t *testing.T, cfg string) (*core.Server, *syncBuffer, string) {
 	t.Helper()
 	for _, proto := range []string{"udp", "tcp"} {
 		for strings.Contains(cfg, proto+":127.0.0.1:0\n") {
-			cfg = strings.Replace(cfg, proto+":127.0.0.1:0\n", fmt.Sprintf("%s:127.0.0.1:%d\n", proto, freeTestPort(t, proto)), 1)
+			cfg = strings.Replace(cfg, proto+":127.0.0.1:0\n", fmt.Sprintf("%s:127.0.0.1:%d\n", proto, core.FreePort(t, proto)), 1)
 		}
 	}
 	path := filepath.Join(t.TempDir(), "events.cfg")
@@ -206,7 +206,7 @@ timer_route[ticker, 1] {
 // script's, modes included, and drops those it no longer has.
 func TestEventRouteReload(t *testing.T) {
 	forget(t, "reload")
-	base := fmt.Sprintf("socket=udp:127.0.0.1:%d\nloadmodule \"proto_udp.so\"\nroute { drop; }\n", freeTestPort(t, "udp"))
+	base := fmt.Sprintf("socket=udp:127.0.0.1:%d\nloadmodule \"proto_udp.so\"\nroute { drop; }\n", core.FreePort(t, "udp"))
 	srv, _, path := startServer(t, base+`event_route[E_SB_RELOAD, sync] { cache_store("local", "reload", "one"); }
 startup_route { raise_event("E_SB_RELOAD"); }`)
 	cached(t, "reload", "one")
@@ -235,23 +235,4 @@ startup_route { raise_event("E_SB_RELOAD"); }`)
 			cached(t, "reload", s.value)
 		}
 	}
-}
-
-// freeTestPort returns a port of 127.0.0.1 free for proto right now.
-func freeTestPort(t *testing.T, proto string) int {
-	t.Helper()
-	if proto == "udp" {
-		c, err := net.ListenPacket("udp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		return c.LocalAddr().(*net.UDPAddr).Port
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

@@ -16,12 +16,7 @@ import (
 // and xlog_level at run time, a consumer's filter and mute switch.
 func TestLogMICommands(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "log.cfg")
-	free, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := free.Addr().(*net.TCPAddr).Port
-	free.Close()
+	port := core.FreePort(t, "tcp")
 	cfg := fmt.Sprintf("log_level=2\nxlog_level=2\nsocket=tcp:127.0.0.1:%d\nloadmodule \"proto_tcp.so\"\nroute { exit; }\n", port)
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)

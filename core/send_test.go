@@ -17,7 +17,7 @@ import (
 func TestSendSocket(t *testing.T) {
 	m := transport.NewManager(transport.Config{}, func(*transport.Packet) {})
 	defer m.Close()
-	port := freeUDPPort(t)
+	port := freePort(t, "both")
 	specs := []transport.SocketSpec{
 		{Proto: transport.UDP, Host: "127.0.0.1", Port: port},
 		{Proto: transport.UDP, Host: "127.0.0.1", AdvertisedHost: "198.51.100.1", AdvertisedPort: 5080},
@@ -54,15 +54,39 @@ func TestSendSocket(t *testing.T) {
 	}
 }
 
-// freeUDPPort returns a port free on 127.0.0.1 for UDP (and, by luck, TCP).
-func freeUDPPort(t *testing.T) int {
+// freePort returns a port of 127.0.0.1 free right now for proto: "udp",
+// "tcp", or "both" for a test that binds UDP and TCP on one port.
+func freePort(t testing.TB, proto string) int {
 	t.Helper()
-	c, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 20 {
+		var port int
+		var err error
+		switch proto {
+		case "udp":
+			var c net.PacketConn
+			if c, err = net.ListenPacket("udp", "127.0.0.1:0"); err == nil {
+				port = c.LocalAddr().(*net.UDPAddr).Port
+				c.Close()
+			}
+		default:
+			var l net.Listener
+			if l, err = net.Listen("tcp", "127.0.0.1:0"); err == nil {
+				port = l.Addr().(*net.TCPAddr).Port
+				if proto == "both" {
+					var c net.PacketConn
+					if c, err = net.ListenPacket("udp", l.Addr().String()); err == nil {
+						c.Close()
+					}
+				}
+				l.Close()
+			}
+		}
+		if err == nil {
+			return port
+		}
 	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
+	t.Fatalf("no port free for %s", proto)
+	return 0
 }
 
 // ReplyDestination: where SendReply would send, fixed only when it needs
